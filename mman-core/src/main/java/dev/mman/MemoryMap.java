@@ -1,0 +1,641 @@
+package dev.mman;
+
+import static dev.mman.Mman.MAP_ANONYMOUS;
+import static dev.mman.Mman.MAP_PRIVATE;
+import static dev.mman.Mman.MS_SYNC;
+import static dev.mman.Mman.PROT_READ;
+import static dev.mman.Mman.PROT_WRITE;
+
+import dev.mman.internal.Flags;
+import dev.mman.internal.Platform;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.BitSet;
+import java.util.Objects;
+
+/**
+ * One memory mapping: anonymous memory or a window onto a file.
+ *
+ * <p>Create one with {@link #createAnonymous(long)}, {@link #createFileMapping(Path, long, long,
+ * int, int)} or {@link Mman#mmapRegion}, use it, and close it, best with try-with-resources:
+ *
+ * <pre>{@code
+ * try (MemoryMap m = MemoryMap.createAnonymous(4096)) {
+ *     m.write("hello".getBytes(StandardCharsets.US_ASCII), 100);
+ *     byte[] back = m.read(5, 100);
+ * }
+ * }</pre>
+ *
+ * <h2>Safety</h2>
+ * No call and no misuse of a {@code MemoryMap} or of its views crashes the JVM:
+ * <ul>
+ * <li>{@link #read}, {@link #write} and {@link #fill} check bounds and the current protection
+ *     first, and throw instead of faulting.</li>
+ * <li>Views ({@link #asSegment()}, {@link #asByteBuffer()}) belong to the mapping. After
+ *     {@link #close()}, and after an {@link #mprotect} that takes rights away, every earlier view
+ *     throws {@link IllegalStateException} on access.</li>
+ * <li>A view is writable only while the mapping has {@link Mman#PROT_WRITE}; a mapping without
+ *     {@link Mman#PROT_READ} hands out no view at all.</li>
+ * <li>A file truncated under a live mapping makes {@code read}/{@code write}/{@code fill} throw
+ *     an {@link MMapException} that names the file. (A view accessed in that state throws the
+ *     JDK's {@link InternalError}; it does not crash either.)</li>
+ * </ul>
+ *
+ * <h2>Threads</h2>
+ * {@code read}, {@code write}, {@code fill} and views may be used from any number of threads at
+ * once and take no lock. The control calls ({@code mprotect}, {@code msync}, {@code mlock},
+ * {@code madvise}, residency, {@code close}) are serialized among themselves. Closing while
+ * other threads read is safe: they get an exception, never stale or foreign memory.
+ *
+ * <p>A {@code MemoryMap} that is never closed stays mapped until the process ends: the mapping
+ * cannot be released behind a view's back, so close it explicitly.
+ */
+public final class MemoryMap implements AutoCloseable {
+
+    private final Platform platform;
+    private final long address;
+    private final long size;
+    private final int flags;
+    private final String source;
+    /** Serializes the control calls, so that no native call runs on an address being unmapped. */
+    private final Object control = new Object();
+    /** The current protection epoch; null once closed. Read without a lock on the hot path. */
+    private volatile Epoch epoch;
+
+    /**
+     * The views valid under one protection. The arena is replaced when rights are taken away, so
+     * that every view of the old rights dies before the kernel enforces the new ones.
+     */
+    private record Epoch(Arena arena, MemorySegment segment, int prot) {
+
+        static Epoch open(Arena arena, long address, long size, int prot) {
+            MemorySegment all = MemorySegment.ofAddress(address).reinterpret(size, arena, null);
+            return new Epoch(arena, (prot & PROT_WRITE) != 0 ? all : all.asReadOnly(), prot);
+        }
+
+        boolean allows(int rights) {
+            return (prot & rights) == rights;
+        }
+    }
+
+    private MemoryMap(Platform platform, long address, long size, int prot, int flags, String source) {
+        this.platform = platform;
+        this.address = address;
+        this.size = size;
+        this.flags = flags;
+        this.source = source;
+        this.epoch = Epoch.open(Arena.ofShared(), address, size, prot);
+    }
+
+    // ---------------------------------------------------------------- factories
+
+    /**
+     * Maps {@code size} bytes of private anonymous memory, readable and writable, filled with
+     * zeros.
+     *
+     * @param size the length in bytes, at least 1
+     * @return the mapping
+     * @throws MMapInvalidParameterException when {@code size} is not positive
+     * @throws MMapAllocationException when the system refuses (address space, {@code vm.max_map_count})
+     */
+    public static MemoryMap createAnonymous(long size) {
+        return createAnonymous(size, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+    }
+
+    /**
+     * Maps private anonymous memory with the given protection.
+     *
+     * @param size the length in bytes, at least 1
+     * @param prot {@code PROT_*} bits
+     * @return the mapping
+     * @throws MMapInvalidParameterException when an argument is bad
+     * @throws MMapAllocationException when the system refuses
+     */
+    public static MemoryMap createAnonymous(long size, int prot) {
+        return createAnonymous(size, prot, MAP_PRIVATE);
+    }
+
+    /**
+     * Maps anonymous memory. {@code flags} must contain exactly one of {@link Mman#MAP_PRIVATE}
+     * and {@link Mman#MAP_SHARED} (shared anonymous memory is shared with child processes), and
+     * may contain {@link Mman#MAP_ANONYMOUS} (implied) and {@link Mman#MAP_POPULATE}.
+     *
+     * @param size the length in bytes, at least 1
+     * @param prot {@code PROT_*} bits
+     * @param flags {@code MAP_*} bits
+     * @return the mapping
+     * @throws MMapInvalidParameterException when an argument is bad
+     * @throws MMapAllocationException when the system refuses
+     */
+    public static MemoryMap createAnonymous(long size, int prot, int flags) {
+        String call = "createAnonymous(" + size + ", " + Flags.protection(prot) + ", " + Flags.mapping(flags) + ")";
+        Arguments.size(call, size);
+        Arguments.protection(call, prot);
+        Arguments.mapFlags(call, flags, true);
+        Platform platform = Platform.current();
+        long address = platform.map(size, prot, flags | MAP_ANONYMOUS, -1, 0);
+        return new MemoryMap(platform, address, size, prot, flags | MAP_ANONYMOUS, "anonymous memory");
+    }
+
+    /**
+     * Maps part of the file behind an open descriptor. The descriptor stays the caller's: it may
+     * be closed right after this returns, and the mapping lives on.
+     *
+     * @param fd an open file descriptor of a regular file
+     * @param offset where the mapping starts in the file, a multiple of {@link Mman#allocationGranularity()}
+     * @param size the length in bytes, at least 1; {@code offset + size} may not pass the end of the file
+     * @param prot {@code PROT_*} bits; {@code PROT_WRITE} with {@code MAP_SHARED} needs a descriptor
+     *     open for reading and writing
+     * @param flags {@link Mman#MAP_SHARED} or {@link Mman#MAP_PRIVATE}, optionally with {@link Mman#MAP_POPULATE}
+     * @return the mapping
+     * @throws MMapInvalidParameterException when an argument is bad, the descriptor is not open,
+     *     is not a regular file, is too short, or was opened in a mode that cannot grant {@code prot}
+     * @throws MMapAllocationException when the system refuses
+     */
+    public static MemoryMap createFileMapping(int fd, long offset, long size, int prot, int flags) {
+        Platform platform = Platform.current();
+        String call = "createFileMapping(fd " + fd + ", " + offset + ", " + size + ", "
+                + Flags.protection(prot) + ", " + Flags.mapping(flags) + ")";
+        FileChecks.arguments(platform, call, offset, size, prot, flags);
+        FileChecks.descriptor(platform, call, fd, offset, size, prot, flags);
+        long address = platform.map(size, prot, flags, fd, offset);
+        return new MemoryMap(platform, address, size, prot, flags, platform.describeFd(fd));
+    }
+
+    /**
+     * Maps part of a file. The file is opened for reading (and writing, when {@code prot} has
+     * {@code PROT_WRITE} and {@code flags} has {@code MAP_SHARED}) and closed again at once; the
+     * mapping keeps the file alive.
+     *
+     * @param file a regular file
+     * @param offset where the mapping starts in the file, a multiple of {@link Mman#allocationGranularity()}
+     * @param size the length in bytes, at least 1; {@code offset + size} may not pass the end of the file
+     * @param prot {@code PROT_*} bits
+     * @param flags {@link Mman#MAP_SHARED} or {@link Mman#MAP_PRIVATE}, optionally with {@link Mman#MAP_POPULATE}
+     * @return the mapping
+     * @throws MMapInvalidParameterException when an argument is bad, or the file is missing, a
+     *     directory, or too short
+     * @throws MMapException when the file cannot be opened (permissions)
+     * @throws MMapAllocationException when the system refuses the mapping
+     */
+    public static MemoryMap createFileMapping(Path file, long offset, long size, int prot, int flags) {
+        Objects.requireNonNull(file, "file");
+        Platform platform = Platform.current();
+        String call = "createFileMapping(" + file + ", " + offset + ", " + size + ", "
+                + Flags.protection(prot) + ", " + Flags.mapping(flags) + ")";
+        FileChecks.arguments(platform, call, offset, size, prot, flags);
+        FileChecks.path(call, file);
+        int fd = platform.openFile(file, FileChecks.needsWrite(prot, flags));
+        try {
+            FileChecks.descriptor(platform, call, fd, offset, size, prot, flags);
+            long address = platform.map(size, prot, flags, fd, offset);
+            return new MemoryMap(platform, address, size, prot, flags, "file " + file);
+        } finally {
+            platform.closeFile(fd);
+        }
+    }
+
+    // ---------------------------------------------------------------- state
+
+    /**
+     * The address of the first byte. Informational: access the memory through this object or
+     * its views, which stay safe, and never through the raw address.
+     *
+     * @return the virtual address
+     */
+    public long address() {
+        return address;
+    }
+
+    /**
+     * The length of the mapping.
+     *
+     * @return bytes
+     */
+    public long size() {
+        return size;
+    }
+
+    /**
+     * Whether the mapping is still open.
+     *
+     * @return false once {@link #close()} was called
+     */
+    public boolean isValid() {
+        return epoch != null;
+    }
+
+    /**
+     * The system page size, as {@link Mman#pageSize()}.
+     *
+     * @return bytes per page
+     */
+    public long pageSize() {
+        return platform.pageSize();
+    }
+
+    /**
+     * The current protection.
+     *
+     * @return {@code PROT_*} bits
+     * @throws MMapException when the mapping is closed
+     */
+    public int protection() {
+        return open("protection()").prot;
+    }
+
+    // ---------------------------------------------------------------- data
+
+    /**
+     * Copies {@code size} bytes from the start of the mapping.
+     *
+     * @param size how many bytes, 0 or more
+     * @return a new array
+     * @see #read(int, long)
+     */
+    public byte[] read(int size) {
+        return read(size, 0);
+    }
+
+    /**
+     * Copies {@code size} bytes starting at {@code offset} into a new array.
+     *
+     * @param size how many bytes, 0 or more
+     * @param offset where to start, from 0
+     * @return a new array holding the bytes
+     * @throws MMapInvalidParameterException when the range is not inside the mapping
+     * @throws MMapException when the mapping is closed, is not readable, or the backing file was
+     *     truncated below the range
+     */
+    public byte[] read(int size, long offset) {
+        Epoch e = accessible("read", offset, size, PROT_READ);
+        byte[] out = new byte[size];
+        try {
+            MemorySegment.copy(e.segment, ValueLayout.JAVA_BYTE, offset, out, 0, size);
+            return out;
+        } catch (IllegalStateException raced) {
+            synchronized (control) {
+                return read(size, offset);
+            }
+        } catch (InternalError fault) {
+            throw truncated("read(" + size + ", " + offset + ")", fault);
+        }
+    }
+
+    /**
+     * Copies {@code data} to the start of the mapping.
+     *
+     * @param data the bytes
+     * @return the number of bytes written, {@code data.length}
+     * @see #write(byte[], long)
+     */
+    public int write(byte[] data) {
+        return write(data, 0);
+    }
+
+    /**
+     * Copies {@code data} into the mapping at {@code offset}.
+     *
+     * @param data the bytes
+     * @param offset where to start, from 0
+     * @return the number of bytes written, {@code data.length}
+     * @throws MMapInvalidParameterException when the range is not inside the mapping
+     * @throws MMapException when the mapping is closed, is not writable, or the backing file was
+     *     truncated below the range
+     */
+    public int write(byte[] data, long offset) {
+        Objects.requireNonNull(data, "data");
+        Epoch e = accessible("write", offset, data.length, PROT_WRITE);
+        try {
+            MemorySegment.copy(data, 0, e.segment, ValueLayout.JAVA_BYTE, offset, data.length);
+            return data.length;
+        } catch (IllegalStateException raced) {
+            synchronized (control) {
+                return write(data, offset);
+            }
+        } catch (InternalError fault) {
+            throw truncated("write(" + data.length + " bytes, " + offset + ")", fault);
+        }
+    }
+
+    /**
+     * Sets every byte of the mapping to {@code value}, as one native fill.
+     *
+     * @param value the byte
+     * @throws MMapException when the mapping is closed or not writable, or the file was truncated
+     */
+    public void fill(byte value) {
+        fill(0, size, value);
+    }
+
+    /**
+     * Sets {@code length} bytes from {@code offset} to {@code value}, as one native fill
+     * ({@code memset}).
+     *
+     * @param offset where to start
+     * @param length how many bytes
+     * @param value the byte
+     * @throws MMapInvalidParameterException when the range is not inside the mapping
+     * @throws MMapException when the mapping is closed or not writable, or the file was truncated
+     */
+    public void fill(long offset, long length, byte value) {
+        Epoch e = accessible("fill", offset, length, PROT_WRITE);
+        try {
+            e.segment.asSlice(offset, length).fill(value);
+        } catch (IllegalStateException raced) {
+            synchronized (control) {
+                fill(offset, length, value);
+            }
+        } catch (InternalError fault) {
+            throw truncated("fill(" + offset + ", " + length + ")", fault);
+        }
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /**
+     * A zero-copy view of the whole mapping as bytes. It is read-only unless the mapping has
+     * {@code PROT_WRITE}. It stays valid until {@link #close()} or until an {@link #mprotect}
+     * takes rights away; after that every access throws {@link IllegalStateException}.
+     *
+     * @return the view
+     * @throws MMapException when the mapping is closed or not readable
+     */
+    public MemorySegment asSegment() {
+        return viewable("asSegment()").segment;
+    }
+
+    /**
+     * A zero-copy view for elements of {@code dtype}, the counterpart of NumPy's
+     * {@code as_numpy_array(dtype)}. Access elements with
+     * {@code segment.getAtIndex(dtype, i)}; there are {@code size() / dtype.byteSize()} of them.
+     *
+     * @param dtype the element layout
+     * @return the view, with the lifetime rules of {@link #asSegment()}
+     * @throws MMapInvalidParameterException when {@code dtype.byteSize()} does not divide {@link #size()}
+     * @throws MMapException when the mapping is closed or not readable
+     */
+    public MemorySegment asSegment(ValueLayout dtype) {
+        Objects.requireNonNull(dtype, "dtype");
+        if (size % dtype.byteSize() != 0) {
+            throw Arguments.invalid("asSegment(" + dtype + "): the element size " + dtype.byteSize()
+                    + " does not divide the " + size + "-byte mapping (" + size % dtype.byteSize()
+                    + " bytes would be left over); use a layout whose size divides it");
+        }
+        return asSegment();
+    }
+
+    /**
+     * A zero-copy {@link ByteBuffer} over the whole mapping, with the lifetime rules of
+     * {@link #asSegment()}. Read-only unless the mapping has {@code PROT_WRITE}.
+     *
+     * @return the buffer, in big-endian order like every new buffer
+     * @throws MMapException when the mapping is closed, not readable, or larger than a buffer can
+     *     address ({@code Integer.MAX_VALUE} bytes)
+     */
+    public ByteBuffer asByteBuffer() {
+        MemorySegment segment = asSegment();
+        if (size > Integer.MAX_VALUE) {
+            throw new MMapException("asByteBuffer(): the " + size + "-byte mapping is larger than a ByteBuffer "
+                    + "can address (" + Integer.MAX_VALUE + " bytes); use asSegment()");
+        }
+        return segment.asByteBuffer();
+    }
+
+    // ---------------------------------------------------------------- control
+
+    /**
+     * Changes the protection of the whole mapping. When rights are taken away, every view handed
+     * out before becomes invalid first, so that no thread can fault on the new protection.
+     *
+     * @param prot {@code PROT_*} bits
+     * @throws MMapInvalidParameterException when {@code prot} has unknown bits
+     * @throws MMapException when the mapping is closed or the kernel refuses (for instance
+     *     {@code PROT_WRITE} on a shared mapping of a file opened read-only)
+     */
+    public void mprotect(int prot) {
+        String call = "mprotect(" + Flags.protection(prot) + ")";
+        Arguments.protection(call, prot);
+        synchronized (control) {
+            Epoch current = open(call);
+            if ((current.prot & ~prot) == 0) {
+                platform.protect(address, size, prot);
+                epoch = Epoch.open(current.arena, address, size, prot);
+                return;
+            }
+            current.arena.close();
+            Epoch next = Epoch.open(Arena.ofShared(), address, size, current.prot);
+            epoch = next;
+            platform.protect(address, size, prot);
+            epoch = Epoch.open(next.arena, address, size, prot);
+        }
+    }
+
+    /**
+     * Flushes the whole mapping to its file and waits ({@link Mman#MS_SYNC}).
+     *
+     * @throws MMapException when the mapping is closed or the flush fails
+     */
+    public void msync() {
+        msync(MS_SYNC);
+    }
+
+    /**
+     * Flushes the whole mapping to its file.
+     *
+     * @param flags {@link Mman#MS_SYNC} or {@link Mman#MS_ASYNC}, optionally with {@link Mman#MS_INVALIDATE}
+     * @throws MMapInvalidParameterException when {@code flags} are bad
+     * @throws MMapException when the mapping is closed or the flush fails
+     */
+    public void msync(int flags) {
+        msync(0, size, flags);
+    }
+
+    /**
+     * Flushes part of the mapping to its file. On an anonymous mapping this does nothing.
+     *
+     * @param offset where the range starts, a multiple of {@link #pageSize()}
+     * @param length the length; the last page is flushed whole
+     * @param flags {@link Mman#MS_SYNC} or {@link Mman#MS_ASYNC}, optionally with {@link Mman#MS_INVALIDATE}
+     * @throws MMapInvalidParameterException when the range or flags are bad
+     * @throws MMapException when the mapping is closed or the flush fails
+     */
+    public void msync(long offset, long length, int flags) {
+        String call = "msync(" + offset + ", " + length + ", " + Flags.msync(flags) + ")";
+        Arguments.msyncFlags(call, flags);
+        controlRange(call, offset, length);
+        synchronized (control) {
+            open(call);
+            platform.sync(address + offset, length, flags);
+        }
+    }
+
+    /**
+     * Locks every page of the mapping into RAM, faulting it in first.
+     *
+     * @throws MMapException when the mapping is closed, or the lock would exceed
+     *     {@code RLIMIT_MEMLOCK} (the message gives the limit and how to raise it)
+     */
+    public void mlock() {
+        synchronized (control) {
+            open("mlock()");
+            platform.lock(address, size);
+        }
+    }
+
+    /**
+     * Unlocks the pages of the mapping.
+     *
+     * @throws MMapException when the mapping is closed
+     */
+    public void munlock() {
+        synchronized (control) {
+            open("munlock()");
+            platform.unlock(address, size);
+        }
+    }
+
+    /**
+     * Gives the kernel advice about the whole mapping.
+     *
+     * @param advice the advice
+     * @throws MMapException when the mapping is closed, or the platform or kernel cannot follow
+     *     it ({@link Advice#POPULATE} reports pages that could not be faulted in)
+     */
+    public void madvise(Advice advice) {
+        madvise(0, size, advice);
+    }
+
+    /**
+     * Gives the kernel advice about part of the mapping.
+     *
+     * @param offset where the range starts, a multiple of {@link #pageSize()}
+     * @param length the length
+     * @param advice the advice
+     * @throws MMapInvalidParameterException when the range is bad
+     * @throws MMapException when the mapping is closed or the kernel refuses
+     */
+    public void madvise(long offset, long length, Advice advice) {
+        Objects.requireNonNull(advice, "advice");
+        String call = "madvise(" + offset + ", " + length + ", " + advice + ")";
+        controlRange(call, offset, length);
+        synchronized (control) {
+            Epoch e = open(call);
+            platform.advise(address + offset, length, advice, e.allows(PROT_WRITE));
+        }
+    }
+
+    /**
+     * Which pages are in RAM now ({@code mincore}). Bit {@code i} stands for the page at offset
+     * {@code i * pageSize()}.
+     *
+     * @return one bit per page, set when resident
+     * @throws MMapException when the mapping is closed
+     */
+    public BitSet residency() {
+        byte[] vector;
+        synchronized (control) {
+            open("residency()");
+            vector = platform.residency(address, size);
+        }
+        BitSet resident = new BitSet(vector.length);
+        for (int page = 0; page < vector.length; page++) {
+            if ((vector[page] & 1) != 0) {
+                resident.set(page);
+            }
+        }
+        return resident;
+    }
+
+    /**
+     * How many pages of the mapping are in RAM now.
+     *
+     * @return resident pages, between 0 and {@code ceil(size() / pageSize())}
+     * @throws MMapException when the mapping is closed
+     */
+    public long residentPages() {
+        return residency().cardinality();
+    }
+
+    /**
+     * Unmaps the memory. Every view becomes invalid first; other threads reading or writing
+     * through them get {@link IllegalStateException}. Calling {@code close()} again does nothing.
+     *
+     * @throws MMapException when a view is in use by a native call on another thread right now
+     *     (the mapping stays open: retry later)
+     */
+    @Override
+    public void close() {
+        synchronized (control) {
+            Epoch e = epoch;
+            if (e == null) {
+                return;
+            }
+            epoch = null;
+            try {
+                e.arena.close();
+            } catch (IllegalStateException inUse) {
+                epoch = e;
+                throw new MMapException("close(): " + this + " is in use by a native call on another thread; "
+                        + "it stays mapped, retry when that call has returned", inUse);
+            }
+            platform.unmap(address, size);
+        }
+    }
+
+    /**
+     * Describes the mapping: its source, size, protection and whether it is closed.
+     *
+     * @return for example {@code MemoryMap[file /tmp/x, 4096 bytes, PROT_READ, MAP_SHARED]}
+     */
+    @Override
+    public String toString() {
+        Epoch e = epoch;
+        return "MemoryMap[" + source + ", " + size + " bytes, "
+                + (e == null ? "closed" : Flags.protection(e.prot)) + ", " + Flags.mapping(flags) + "]";
+    }
+
+    // ---------------------------------------------------------------- checks
+
+    private Epoch open(String call) {
+        Epoch e = epoch;
+        if (e == null) {
+            throw new MMapException(call + " on " + this + ": the mapping is closed; create a new one");
+        }
+        return e;
+    }
+
+    private Epoch accessible(String call, long offset, long length, int rights) {
+        Epoch e = open(call);
+        Arguments.range(call, offset, length, size);
+        if (!e.allows(rights)) {
+            throw new MMapException(call + " on " + this + " needs " + Flags.protection(rights)
+                    + "; call mprotect(" + Flags.protection(e.prot | rights) + ") first");
+        }
+        return e;
+    }
+
+    private Epoch viewable(String call) {
+        Epoch e = open(call);
+        if (!e.allows(PROT_READ)) {
+            throw new MMapException(call + " on " + this + ": a view needs PROT_READ; call mprotect first");
+        }
+        return e;
+    }
+
+    private void controlRange(String call, long offset, long length) {
+        if (length <= 0) {
+            throw Arguments.invalid(call + ": length " + length + " is not positive");
+        }
+        Arguments.range(call, offset, length, size);
+        Arguments.pageAligned(call, offset, platform.pageSize());
+    }
+
+    private MMapException truncated(String call, InternalError fault) {
+        return new MMapException(call + " on " + this + " faulted: the backing file is shorter than the "
+                + "mapping (was it truncated while mapped?). Extend the file again or map a shorter range", fault);
+    }
+}

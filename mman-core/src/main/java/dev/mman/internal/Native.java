@@ -1,0 +1,53 @@
+package dev.mman.internal;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/** Helpers for building downcall handles and reading {@code errno} after them. */
+final class Native {
+
+    static final Linker LINKER = Linker.nativeLinker();
+    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO =
+            CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+
+    private Native() {}
+
+    /**
+     * A downcall handle for a C library function whose first Java argument is the segment
+     * that receives {@code errno}.
+     */
+    static MethodHandle withErrno(String name, FunctionDescriptor descriptor, Linker.Option... extra) {
+        Linker.Option[] options = new Linker.Option[extra.length + 1];
+        options[0] = CAPTURE_ERRNO;
+        System.arraycopy(extra, 0, options, 1, extra.length);
+        return LINKER.downcallHandle(find(name), descriptor, options);
+    }
+
+    /** A downcall handle for a C library function that does not report through errno. */
+    static MethodHandle plain(String name, FunctionDescriptor descriptor) {
+        return LINKER.downcallHandle(find(name), descriptor);
+    }
+
+    private static MemorySegment find(String name) {
+        return LINKER.defaultLookup().find(name).orElseThrow(
+                () -> new UnsatisfiedLinkError("the C library has no function " + name));
+    }
+
+    /** Room for the captured call state, allocated from the caller's arena. */
+    static MemorySegment callState(Arena arena) {
+        return arena.allocate(CAPTURE);
+    }
+
+    /** The errno that a call left in {@code state}. */
+    static int errno(MemorySegment state) {
+        return (int) ERRNO.get(state, 0L);
+    }
+}

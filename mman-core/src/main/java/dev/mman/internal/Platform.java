@@ -1,0 +1,158 @@
+package dev.mman.internal;
+
+import dev.mman.Advice;
+import java.nio.file.Path;
+
+/**
+ * The operating system, as mman needs it: one implementation per OS makes the native calls.
+ *
+ * <p>Every method takes mman's portable constants and translates them itself. Addresses and
+ * lengths are raw numbers: nothing here knows about Java views or their lifetimes, and the
+ * caller guarantees that each address range belongs to a live mapping it owns. Every failure is
+ * an {@link dev.mman.MMapException} that names the call, the errno and, where one helps, a hint.
+ */
+public interface Platform {
+
+    /**
+     * The platform in use, loaded on first call.
+     *
+     * @return the platform
+     * @throws dev.mman.MMapException on an unsupported OS or when native access is denied
+     */
+    static Platform current() {
+        return Platforms.current();
+    }
+
+    /**
+     * A short description, such as {@code Linux x86_64}.
+     *
+     * @return the description
+     */
+    String describe();
+
+    /**
+     * The size of a page, from {@code sysconf(_SC_PAGESIZE)}.
+     *
+     * @return bytes per page
+     */
+    long pageSize();
+
+    /**
+     * The alignment that file offsets must have: the page size on POSIX, 64 KiB on Windows.
+     *
+     * @return the granularity in bytes
+     */
+    long allocationGranularity();
+
+    /**
+     * Maps memory. Arguments are already validated.
+     *
+     * @param size the length in bytes
+     * @param prot portable {@code PROT_*} bits
+     * @param flags portable {@code MAP_*} bits
+     * @param fd the file descriptor, or -1 for anonymous memory
+     * @param offset the file offset, aligned to {@link #allocationGranularity()}
+     * @return the address of the mapping
+     */
+    long map(long size, int prot, int flags, int fd, long offset);
+
+    /**
+     * Unmaps a range that {@link #map} returned.
+     *
+     * @param address the start
+     * @param size the length
+     */
+    void unmap(long address, long size);
+
+    /**
+     * Changes the protection of a range.
+     *
+     * @param address the start, page-aligned
+     * @param size the length
+     * @param prot portable {@code PROT_*} bits
+     */
+    void protect(long address, long size, int prot);
+
+    /**
+     * Flushes a range to its file.
+     *
+     * @param address the start, page-aligned
+     * @param size the length
+     * @param flags portable {@code MS_*} bits
+     */
+    void sync(long address, long size, int flags);
+
+    /**
+     * Locks a range into RAM.
+     *
+     * @param address the start
+     * @param size the length
+     */
+    void lock(long address, long size);
+
+    /**
+     * Unlocks a range.
+     *
+     * @param address the start
+     * @param size the length
+     */
+    void unlock(long address, long size);
+
+    /**
+     * Gives the kernel advice about a range.
+     *
+     * @param address the start, page-aligned
+     * @param size the length
+     * @param advice the advice
+     * @param writable whether the mapping is writable now
+     */
+    void advise(long address, long size, Advice advice, boolean writable);
+
+    /**
+     * Reports which pages of a range are resident.
+     *
+     * @param address the start, page-aligned
+     * @param size the length
+     * @return one byte per page; bit 0 is set when the page is resident
+     */
+    byte[] residency(long address, long size);
+
+    /**
+     * Opens a file for mapping. The descriptor is closed on exec.
+     *
+     * @param path the file
+     * @param writable open for reading and writing, otherwise read-only
+     * @return the file descriptor
+     */
+    int openFile(Path path, boolean writable);
+
+    /**
+     * Closes a descriptor from {@link #openFile}.
+     *
+     * @param fd the descriptor
+     */
+    void closeFile(int fd);
+
+    /**
+     * Describes an open descriptor.
+     *
+     * @param fd the descriptor
+     * @return its status, or null when {@code fd} is not open
+     */
+    FileStatus fileStatus(int fd);
+
+    /**
+     * Names the file behind a descriptor, for messages.
+     *
+     * @param fd the descriptor
+     * @return for example {@code fd 12 (/data/x.bin)}
+     */
+    String describeFd(int fd);
+
+    /**
+     * The soft limit on locked memory ({@code RLIMIT_MEMLOCK}).
+     *
+     * @return bytes, or {@link Long#MAX_VALUE} when unlimited
+     */
+    long lockedMemoryLimit();
+}

@@ -1,0 +1,152 @@
+package dev.mman.internal;
+
+import dev.mman.MMapException;
+
+/** Chooses the {@link Platform} for the running OS, once. */
+final class Platforms {
+
+    private Platforms() {}
+
+    private static final class Holder {
+        static final Platform CURRENT = load(System.getProperty("os.name"), System.getProperty("os.arch"));
+    }
+
+    static Platform current() {
+        return Holder.CURRENT;
+    }
+
+    /**
+     * The platform for an OS and architecture, or an {@link UnsupportedPlatform} that explains
+     * why there is none. Never throws: the explanation is raised by the first call instead.
+     */
+    static Platform load(String osName, String arch) {
+        String reason = unsupportedReason(osName, arch);
+        if (reason != null) {
+            return new UnsupportedPlatform(reason);
+        }
+        try {
+            return new LinuxPlatform(arch);
+        } catch (IllegalCallerException e) {
+            return new UnsupportedPlatform(nativeAccessDenied(e));
+        } catch (ExceptionInInitializerError e) {
+            if (e.getCause() instanceof IllegalCallerException denied) {
+                return new UnsupportedPlatform(nativeAccessDenied(denied));
+            }
+            return new UnsupportedPlatform("the native calls could not be prepared: " + e.getCause());
+        }
+    }
+
+    /** Why mman cannot run on this OS and architecture, or null when it can. */
+    static String unsupportedReason(String osName, String arch) {
+        String os = osName == null ? "" : osName;
+        if (os.startsWith("Linux")) {
+            if (arch.equals("amd64") || arch.equals("x86_64") || arch.equals("aarch64")) {
+                return null;
+            }
+            return "mman supports Linux on x86_64 and aarch64; this is Linux on " + arch;
+        }
+        if (os.startsWith("Mac") || os.startsWith("Darwin") || os.startsWith("Windows")) {
+            return "mman's native backend for " + os + " is not built yet; it runs on Linux (x86_64, aarch64)";
+        }
+        return "mman does not support " + os + " (" + arch + "); it runs on Linux (x86_64, aarch64)";
+    }
+
+    private static String nativeAccessDenied(IllegalCallerException e) {
+        return "native access is denied (" + e.getMessage() + "); start java with "
+                + "--enable-native-access=dev.mman (module path) or --enable-native-access=ALL-UNNAMED (class path)";
+    }
+
+    /** Stands in for a platform mman cannot run on: every call raises the same clear error. */
+    static final class UnsupportedPlatform implements Platform {
+
+        private final String reason;
+
+        UnsupportedPlatform(String reason) {
+            this.reason = reason;
+        }
+
+        private MMapException refuse() {
+            return new MMapException(reason);
+        }
+
+        @Override
+        public String describe() {
+            throw refuse();
+        }
+
+        @Override
+        public long pageSize() {
+            throw refuse();
+        }
+
+        @Override
+        public long allocationGranularity() {
+            throw refuse();
+        }
+
+        @Override
+        public long map(long size, int prot, int flags, int fd, long offset) {
+            throw refuse();
+        }
+
+        @Override
+        public void unmap(long address, long size) {
+            throw refuse();
+        }
+
+        @Override
+        public void protect(long address, long size, int prot) {
+            throw refuse();
+        }
+
+        @Override
+        public void sync(long address, long size, int flags) {
+            throw refuse();
+        }
+
+        @Override
+        public void lock(long address, long size) {
+            throw refuse();
+        }
+
+        @Override
+        public void unlock(long address, long size) {
+            throw refuse();
+        }
+
+        @Override
+        public void advise(long address, long size, dev.mman.Advice advice, boolean writable) {
+            throw refuse();
+        }
+
+        @Override
+        public byte[] residency(long address, long size) {
+            throw refuse();
+        }
+
+        @Override
+        public int openFile(java.nio.file.Path path, boolean writable) {
+            throw refuse();
+        }
+
+        @Override
+        public void closeFile(int fd) {
+            throw refuse();
+        }
+
+        @Override
+        public FileStatus fileStatus(int fd) {
+            throw refuse();
+        }
+
+        @Override
+        public String describeFd(int fd) {
+            throw refuse();
+        }
+
+        @Override
+        public long lockedMemoryLimit() {
+            throw refuse();
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package dev.mman.internal;
+
+/**
+ * The portable bit values, in one place for the translation tables. They equal the public
+ * constants in {@link dev.mman.Mman}; {@code internal} keeps its own copy so that the tables
+ * stay pure and readable.
+ */
+final class PortableBits {
+
+    static final int PROT_READ = 1;
+    static final int PROT_WRITE = 2;
+    static final int PROT_EXEC = 4;
+
+    static final int MAP_SHARED = 1;
+    static final int MAP_PRIVATE = 2;
+    static final int MAP_FIXED = 0x10;
+    static final int MAP_ANONYMOUS = 0x20;
+    static final int MAP_POPULATE = 0x8000;
+
+    static final int MS_ASYNC = 1;
+    static final int MS_SYNC = 2;
+    static final int MS_INVALIDATE = 4;
+
+    static final int[] PROT = {PROT_READ, PROT_WRITE, PROT_EXEC};
+    static final int[] MS = {MS_ASYNC, MS_SYNC, MS_INVALIDATE};
+
+    private PortableBits() {}
+}

@@ -1,0 +1,167 @@
+package dev.mman.internal;
+
+import java.util.Map;
+
+/**
+ * Translates mman's portable constants into the Win32 values that {@code CreateFileMapping},
+ * {@code MapViewOfFile}, {@code VirtualProtect} and {@code FlushViewOfFile} take. It follows
+ * mman-win32 and mends its defects: {@code MAP_PRIVATE} is copy-on-write, {@code PROT_NONE} is
+ * {@code PAGE_NOACCESS}, and {@code MS_SYNC} also flushes the file's buffers. Pure functions.
+ */
+public final class WindowsConstants {
+
+    static final int PAGE_NOACCESS = 0x01;
+    static final int PAGE_READONLY = 0x02;
+    static final int PAGE_READWRITE = 0x04;
+    static final int PAGE_WRITECOPY = 0x08;
+    static final int PAGE_EXECUTE = 0x10;
+    static final int PAGE_EXECUTE_READ = 0x20;
+    static final int PAGE_EXECUTE_READWRITE = 0x40;
+    static final int PAGE_EXECUTE_WRITECOPY = 0x80;
+
+    static final int FILE_MAP_COPY = 0x01;
+    static final int FILE_MAP_WRITE = 0x02;
+    static final int FILE_MAP_READ = 0x04;
+    static final int FILE_MAP_EXECUTE = 0x20;
+
+    /** The granularity of view offsets on every Windows release so far. */
+    public static final long ALLOCATION_GRANULARITY = 64 * 1024;
+
+    private static final Map<Integer, String> ERROR_NAMES = Map.ofEntries(
+            Map.entry(2, "ERROR_FILE_NOT_FOUND"),
+            Map.entry(3, "ERROR_PATH_NOT_FOUND"),
+            Map.entry(5, "ERROR_ACCESS_DENIED"),
+            Map.entry(6, "ERROR_INVALID_HANDLE"),
+            Map.entry(8, "ERROR_NOT_ENOUGH_MEMORY"),
+            Map.entry(33, "ERROR_LOCK_VIOLATION"),
+            Map.entry(87, "ERROR_INVALID_PARAMETER"),
+            Map.entry(112, "ERROR_DISK_FULL"),
+            Map.entry(183, "ERROR_ALREADY_EXISTS"),
+            Map.entry(487, "ERROR_INVALID_ADDRESS"),
+            Map.entry(1006, "ERROR_FILE_INVALID"),
+            Map.entry(1132, "ERROR_MAPPED_ALIGNMENT"),
+            Map.entry(1314, "ERROR_PRIVILEGE_NOT_HELD"),
+            Map.entry(1453, "ERROR_WORKING_SET_QUOTA"),
+            Map.entry(1455, "ERROR_COMMITMENT_LIMIT"),
+            Map.entry(1816, "ERROR_NOT_ENOUGH_QUOTA"));
+
+    private WindowsConstants() {}
+
+    /**
+     * The page protection for {@code VirtualProtect} and for the view.
+     *
+     * @param prot portable protection bits
+     * @param flags portable mapping flags ({@code MAP_PRIVATE} makes writes copy-on-write)
+     * @return a {@code PAGE_*} value
+     */
+    public static int pageProtection(int prot, int flags) {
+        boolean read = (prot & PortableBits.PROT_READ) != 0;
+        boolean write = (prot & PortableBits.PROT_WRITE) != 0;
+        boolean exec = (prot & PortableBits.PROT_EXEC) != 0;
+        boolean copyOnWrite = (flags & PortableBits.MAP_PRIVATE) != 0;
+        if (write) {
+            if (exec) {
+                return copyOnWrite ? PAGE_EXECUTE_WRITECOPY : PAGE_EXECUTE_READWRITE;
+            }
+            return copyOnWrite ? PAGE_WRITECOPY : PAGE_READWRITE;
+        }
+        if (exec) {
+            return read ? PAGE_EXECUTE_READ : PAGE_EXECUTE;
+        }
+        return read ? PAGE_READONLY : PAGE_NOACCESS;
+    }
+
+    /**
+     * The protection of the file-mapping object given to {@code CreateFileMapping}. A mapping
+     * object cannot be {@code PAGE_NOACCESS}, so {@code PROT_NONE} creates a read-only object and
+     * the view is then made inaccessible with {@code VirtualProtect}.
+     *
+     * @param prot portable protection bits
+     * @param flags portable mapping flags
+     * @return a {@code PAGE_*} value accepted by {@code CreateFileMapping}
+     */
+    public static int fileMappingProtection(int prot, int flags) {
+        int page = pageProtection(prot, flags);
+        return switch (page) {
+            case PAGE_NOACCESS -> PAGE_READONLY;
+            case PAGE_EXECUTE -> PAGE_EXECUTE_READ;
+            default -> page;
+        };
+    }
+
+    /**
+     * The desired access for {@code MapViewOfFile}.
+     *
+     * @param prot portable protection bits
+     * @param flags portable mapping flags
+     * @return {@code FILE_MAP_*} bits
+     */
+    public static int desiredAccess(int prot, int flags) {
+        int access;
+        if ((prot & PortableBits.PROT_WRITE) != 0) {
+            access = (flags & PortableBits.MAP_PRIVATE) != 0 ? FILE_MAP_COPY : FILE_MAP_WRITE;
+        } else {
+            access = FILE_MAP_READ;
+        }
+        if ((prot & PortableBits.PROT_EXEC) != 0) {
+            access |= FILE_MAP_EXECUTE;
+        }
+        return access;
+    }
+
+    /**
+     * Whether an msync must also call {@code FlushFileBuffers}: {@code FlushViewOfFile} alone
+     * only starts the write-back, so {@code MS_SYNC} needs both to be durable.
+     *
+     * @param msyncFlags portable {@code MS_*} bits
+     * @return true for {@code MS_SYNC}
+     */
+    public static boolean flushFileBuffers(int msyncFlags) {
+        return (msyncFlags & PortableBits.MS_SYNC) != 0;
+    }
+
+    /**
+     * The high 32 bits of a 64-bit offset or size, as the Win32 calls take them.
+     *
+     * @param value the offset or size
+     * @return the high DWORD
+     */
+    public static int high(long value) {
+        return (int) (value >>> 32);
+    }
+
+    /**
+     * The low 32 bits of a 64-bit offset or size.
+     *
+     * @param value the offset or size
+     * @return the low DWORD
+     */
+    public static int low(long value) {
+        return (int) value;
+    }
+
+    /**
+     * The symbolic name of a {@code GetLastError()} code.
+     *
+     * @param code the code
+     * @return for example {@code ERROR_WORKING_SET_QUOTA}, or {@code error 99}
+     */
+    public static String errorName(int code) {
+        return ERROR_NAMES.getOrDefault(code, "error " + code);
+    }
+
+    /**
+     * What to do about a failed {@code VirtualLock}, or null when there is no advice.
+     *
+     * @param code the {@code GetLastError()} code
+     * @return the hint
+     */
+    public static String lockHint(int code) {
+        return switch (code) {
+            case 1453, 1816 -> "the process working set is too small: raise it with SetProcessWorkingSetSize "
+                    + "before locking";
+            case 1314 -> "the account lacks SeLockMemoryPrivilege (Lock pages in memory)";
+            default -> null;
+        };
+    }
+}
