@@ -1,17 +1,11 @@
 package dev.mman;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
@@ -62,26 +56,9 @@ class MlockTest {
 
     /** Starts {@link MlockProbe} in a child JVM, without CAP_IPC_LOCK when this process has it. */
     private static Properties runProbe(Path dir) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        if (LockedMemory.limitIsLifted()) {
-            command.addAll(List.of("setpriv", "--inh-caps=-ipc_lock", "--bounding-set=-ipc_lock"));
-        }
-        command.add(ProcessHandle.current().info().command().orElseThrow());
-        // Keep the coverage agent, so that the child's calls count too.
-        Arrays.stream(ProcessHandle.current().info().arguments().orElseThrow())
-                .filter(argument -> argument.startsWith("-javaagent:"))
-                .forEach(command::add);
-        command.addAll(List.of("--enable-native-access=ALL-UNNAMED",
-                "-XX:ErrorFile=" + dir.resolve("hs_err_pid%p.log"),
-                "-cp", System.getProperty("java.class.path"), MlockProbe.class.getName()));
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, child.waitFor(), output);
-        try (Stream<Path> files = Files.list(dir)) {
-            assertFalse(files.anyMatch(f -> f.getFileName().toString().startsWith("hs_err")), "the child JVM crashed");
-        }
-        Properties properties = new Properties();
-        properties.load(new StringReader(output));
-        return properties;
+        List<String> dropLockCapability = LockedMemory.limitIsLifted()
+                ? List.of("setpriv", "--inh-caps=-ipc_lock", "--bounding-set=-ipc_lock")
+                : List.of();
+        return ChildJvm.run(dropLockCapability, List.of("--enable-native-access=ALL-UNNAMED"), MlockProbe.class, dir);
     }
 }
