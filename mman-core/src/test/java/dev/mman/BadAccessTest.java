@@ -91,7 +91,9 @@ class BadAccessTest {
                         () -> oddSized.asSegment(ValueLayout.JAVA_DOUBLE), "4100", "element size 8"),
                 invalid("asSegment(JAVA_LONG) on 4100 bytes", () -> oddSized.asSegment(ValueLayout.JAVA_LONG), "4100"),
                 refused("asSegment on a PROT_NONE mapping", () -> noAccess.asSegment(), "PROT_NONE", "PROT_READ"),
-                refused("asByteBuffer on a PROT_NONE mapping", () -> noAccess.asByteBuffer(), "PROT_NONE"));
+                refused("asByteBuffer on a PROT_NONE mapping", () -> noAccess.asByteBuffer(), "PROT_NONE"),
+                refused("madvise POPULATE on a PROT_NONE mapping",
+                        () -> noAccess.madvise(Advice.POPULATE), "POPULATE", "PROT_NONE", "PROT_READ"));
     }
 
     @ParameterizedTest(name = "{0}")
