@@ -1,6 +1,7 @@
 package dev.mman;
 
 import static dev.mman.Mman.MAP_PRIVATE;
+import static dev.mman.Mman.MAP_SHARED;
 import static dev.mman.Mman.MS_ASYNC;
 import static dev.mman.Mman.MS_INVALIDATE;
 import static dev.mman.Mman.MS_SYNC;
@@ -15,12 +16,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.mman.Rejections.Rejection;
+import dev.mman.internal.Flags;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.lang.foreign.ValueLayout;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -125,6 +132,22 @@ class BadAccessTest {
                     .forEach(bad -> assertThrows(MMapInvalidParameterException.class, () -> bad.accept(m)));
             assertArrayEquals(pattern, m.read(PAGE), "a refused write or fill must change nothing");
         }
+    }
+
+    @Test
+    void kernelRefusedMprotectNamesTheErrnoAndKeepsTheMapping(@TempDir Path dir) throws IOException {
+        byte[] content = "read-only file".getBytes(StandardCharsets.US_ASCII);
+        Path file = Files.write(dir.resolve("read-only.bin"), content);
+        try (MemoryMap m = MemoryMap.createFileMapping(file, 0, content.length, PROT_READ, MAP_SHARED)) {
+            for (int prot : new int[] {PROT_READ | PROT_WRITE, PROT_WRITE}) {
+                MMapException refused = Rejections.assertRejected(MMapException.class, () -> m.mprotect(prot),
+                        "mprotect", Flags.protection(prot), "EACCES");
+                assertEquals(13, refused.errno());
+                assertEquals(PROT_READ, m.protection(), "a refused mprotect leaves the protection as it was");
+                assertArrayEquals(content, m.read(content.length));
+            }
+        }
+        assertArrayEquals(content, Files.readAllBytes(file));
     }
 
     @Test

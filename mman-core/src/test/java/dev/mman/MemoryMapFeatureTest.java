@@ -79,6 +79,17 @@ class MemoryMapFeatureTest {
     }
 
     @Test
+    void msyncOfAnonymousMemoryIsAHarmlessNoOp() {
+        try (MemoryMap m = MemoryMap.createAnonymous(2L * page)) {
+            m.write(new byte[] {8});
+            m.msync();
+            m.msync(MS_ASYNC);
+            m.msync(page, page, MS_SYNC | MS_INVALIDATE);
+            assertEquals(8, m.read(1)[0]);
+        }
+    }
+
+    @Test
     void fillOfAFileMappingReachesTheFile() throws IOException {
         Path file = Files.write(dir.resolve("filled.bin"), new byte[page]);
         try (MemoryMap m = MemoryMap.createFileMapping(file, 0, page, RW, MAP_SHARED)) {

@@ -33,6 +33,18 @@ class MlockTest {
     }
 
     @Test
+    void invalidatingLockedPagesIsRefusedWithEbusyAndAHint() {
+        try (MemoryMap m = MemoryMap.createAnonymous(MIB)) {
+            m.mlock();
+            MMapException busy = Rejections.assertRejected(MMapException.class,
+                    () -> m.msync(Mman.MS_SYNC | Mman.MS_INVALIDATE), "EBUSY", "munlock() first");
+            assertEquals(16, busy.errno());
+            m.munlock();
+            m.msync(Mman.MS_SYNC | Mman.MS_INVALIDATE);
+        }
+    }
+
+    @Test
     void theLimitAllowsSmallLocksAndRefusesLargeOnesWithAHint(@TempDir Path dir) throws Exception {
         Properties probe = runProbe(dir);
         assertEquals("false", probe.getProperty("limitLifted"), "the probe must run without CAP_IPC_LOCK");
