@@ -516,7 +516,8 @@ public final class MemoryMap implements AutoCloseable {
      * @param length the length
      * @param advice the advice
      * @throws MMapInvalidParameterException when the range is bad
-     * @throws MMapException when the mapping is closed or the kernel refuses
+     * @throws MMapException when the mapping is closed, {@link Advice#POPULATE} is asked of a mapping
+     *     without {@code PROT_READ}, or the kernel refuses
      */
     public void madvise(long offset, long length, Advice advice) {
         Objects.requireNonNull(advice, "advice");
@@ -524,6 +525,11 @@ public final class MemoryMap implements AutoCloseable {
         controlRange(call, offset, length);
         synchronized (control) {
             Epoch e = open(call);
+            if (advice == Advice.POPULATE && !e.allows(PROT_READ)) {
+                // The kernel answers EINVAL, which would otherwise read as "kernel too old".
+                throw new MMapException(call + " on " + this + ": POPULATE cannot fault in pages that may not "
+                        + "be accessed; call mprotect(PROT_READ) first");
+            }
             platform.advise(address + offset, length, advice, e.allows(PROT_WRITE));
         }
     }

@@ -8,7 +8,7 @@ import dev.mman.Advice;
  */
 public interface PosixConstants {
 
-    /** Returned by {@link #advice(Advice)} when the platform has no such advice. */
+    /** Returned by {@link #advice(Advice, boolean)} when the platform has no such advice. */
     int UNSUPPORTED = -1;
 
     /**

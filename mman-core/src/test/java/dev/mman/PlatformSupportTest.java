@@ -1,0 +1,52 @@
+package dev.mman;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Where mman cannot run, the first call fails with one clear {@link MMapException}. Each case runs
+ * in a child JVM, since the platform is chosen once per JVM.
+ */
+class PlatformSupportTest {
+
+    private static final List<String> FIRST_CALLS = List.of("pageSize", "mmapRegion", "createFileMapping");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void anUnsupportedOsFailsTheFirstCallWithItsName() throws Exception {
+        Properties probe = ChildJvm.run(List.of(),
+                List.of("--enable-native-access=ALL-UNNAMED", "-Dos.name=SunOS", "-Dos.arch=sparcv9"),
+                PlatformProbe.class, dir);
+        for (String call : FIRST_CALLS) {
+            assertEquals(MMapException.class.getName(), probe.getProperty(call + ".type"), call);
+            String message = probe.getProperty(call + ".message");
+            assertTrue(message.contains("SunOS") && message.contains("sparcv9") && message.contains("Linux"), message);
+        }
+    }
+
+    @Test
+    void anUnsupportedArchitectureIsNamed() throws Exception {
+        Properties probe = ChildJvm.run(List.of(),
+                List.of("--enable-native-access=ALL-UNNAMED", "-Dos.arch=riscv64"), PlatformProbe.class, dir);
+        assertEquals(MMapException.class.getName(), probe.getProperty("pageSize.type"));
+        assertTrue(probe.getProperty("pageSize.message").contains("riscv64"), probe.getProperty("pageSize.message"));
+    }
+
+    @Test
+    void deniedNativeAccessNamesTheFlagThatGrantsIt() throws Exception {
+        Properties probe = ChildJvm.run(List.of(), List.of("--illegal-native-access=deny"), PlatformProbe.class, dir);
+        for (String call : FIRST_CALLS) {
+            assertEquals(MMapException.class.getName(), probe.getProperty(call + ".type"), call);
+            String message = probe.getProperty(call + ".message");
+            assertTrue(message.contains("--enable-native-access=ALL-UNNAMED"), message);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.mman.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrowsExactly;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mman.Advice;
+import dev.mman.MMapException;
+import dev.mman.Mman;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Which OS and architecture get a platform, and how the others fail. */
+class PlatformsTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"amd64", "x86_64", "aarch64"})
+    void linuxOnSupportedArchitecturesHasNoReason(String arch) {
+        assertNull(Platforms.unsupportedReason("Linux", arch));
+    }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @CsvSource({
+        "Linux, riscv64, riscv64",
+        "Mac OS X, aarch64, Mac OS X",
+        "Windows 11, amd64, Windows 11",
+        "SunOS, sparcv9, SunOS",
+        "FreeBSD, amd64, FreeBSD"
+    })
+    void otherSystemsAreExplained(String os, String arch, String named) {
+        String reason = Platforms.unsupportedReason(os, arch);
+        assertTrue(reason.contains(named), reason);
+        assertTrue(reason.contains("Linux"), "the reason should say where mman runs: " + reason);
+    }
+
+    @Test
+    void aMissingOsNameIsUnsupported() {
+        String reason = Platforms.unsupportedReason(null, "amd64");
+        assertTrue(reason.contains("amd64"), reason);
+    }
+
+    @Test
+    void loadGivesTheLinuxPlatformOnLinux() {
+        Platform linux = Platforms.load("Linux", "amd64");
+        assertEquals("Linux amd64", linux.describe());
+        assertEquals(Mman.pageSize(), linux.pageSize());
+        assertEquals(linux.pageSize(), linux.allocationGranularity());
+    }
+
+    @Test
+    void currentIsLoadedOnce() {
+        assertSame(Platform.current(), Platform.current());
+        assertTrue(Platform.current().describe().startsWith("Linux "), Platform.current().describe());
+    }
+
+    @Test
+    void anUnsupportedPlatformRefusesEveryCallWithItsReason() {
+        Platform sun = Platforms.load("SunOS", "sparcv9");
+        assertInstanceOf(Platforms.UnsupportedPlatform.class, sun);
+        String reason = Platforms.unsupportedReason("SunOS", "sparcv9");
+        Stream.<Consumer<Platform>>of(
+                        Platform::describe,
+                        Platform::pageSize,
+                        Platform::allocationGranularity,
+                        p -> p.map(4096, Mman.PROT_READ, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0),
+                        p -> p.unmap(0, 4096),
+                        p -> p.protect(0, 4096, Mman.PROT_READ),
+                        p -> p.sync(0, 4096, Mman.MS_SYNC),
+                        p -> p.lock(0, 4096),
+                        p -> p.unlock(0, 4096),
+                        p -> p.advise(0, 4096, Advice.NORMAL, true),
+                        p -> p.residency(0, 4096),
+                        p -> p.openFile(Path.of("/etc/hostname"), false),
+                        p -> p.closeFile(3),
+                        p -> p.fileStatus(3),
+                        p -> p.describeFd(3),
+                        Platform::lockedMemoryLimit)
+                .map(call -> (Executable) () -> call.accept(sun))
+                .forEach(call -> assertEquals(reason, assertThrowsExactly(MMapException.class, call).getMessage()));
+    }
+}
