@@ -78,7 +78,8 @@ public final class SystemInfo {
     /**
      * Whether the JVM granted native access to the module that holds mman. Without it, JDK 25
      * still runs mman but warns on first use, and a JVM started with
-     * {@code --illegal-native-access=deny} refuses.
+     * {@code --illegal-native-access=deny} refuses. Ask before mman's first native call: once
+     * the JDK has warned, it counts the module as enabled.
      *
      * @return true when native access is enabled for mman
      */
