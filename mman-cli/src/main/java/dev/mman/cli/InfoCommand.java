@@ -35,6 +35,8 @@ final class InfoCommand implements Runnable {
     }
 
     static Map<String, Object> facts() {
+        // Asked first: the JDK counts native access as enabled once it has warned about a first call.
+        boolean enabled = SystemInfo.nativeAccessEnabled();
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         facts.put("arch", System.getProperty("os.arch"));
@@ -49,7 +51,6 @@ final class InfoCommand implements Runnable {
             long limit = SystemInfo.lockedMemoryLimit();
             return limit == Long.MAX_VALUE ? "unlimited" : limit;
         }));
-        boolean enabled = SystemInfo.nativeAccessEnabled();
         facts.put("nativeAccess", enabled);
         if (!enabled) {
             facts.put("nativeAccessFlag", SystemInfo.nativeAccessFlag());

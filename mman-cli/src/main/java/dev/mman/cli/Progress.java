@@ -19,7 +19,7 @@ final class Progress implements AutoCloseable {
     private final long started = System.nanoTime();
     private long done;
     private long lastDrawn;
-    private int lastQuarter;
+    private int lastTenth;
 
     Progress(PrintWriter err, String label, long total, boolean terminal) {
         this.err = err;
@@ -45,9 +45,9 @@ final class Progress implements AutoCloseable {
             }
             return;
         }
-        int quarter = (int) (4 * done / Math.max(1, total));
-        if (quarter > lastQuarter && done < total) {
-            lastQuarter = quarter;
+        int tenth = (int) (10 * done / Math.max(1, total));
+        if (tenth > lastTenth && done < total) {
+            lastTenth = tenth;
             err.println(label + ": " + Sizes.human(done) + " of " + Sizes.human(total) + " ("
                     + 100 * done / total + "%)");
             err.flush();
