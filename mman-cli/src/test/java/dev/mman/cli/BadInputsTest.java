@@ -11,26 +11,17 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** What every file-taking subcommand does with files it cannot use, and with bad usage. */
 class BadInputsTest {
 
-    private TestFiles files;
+    @RegisterExtension
+    final TestFiles files = new TestFiles();
 
-    @BeforeEach
-    void createFiles() throws IOException {
-        files = new TestFiles();
-    }
-
-    @AfterEach
-    void deleteFiles() throws IOException {
-        files.close();
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"residency", "touch", "evict", "lock"})

@@ -19,7 +19,7 @@ class GalleryCommandTest {
 
     @Test
     void writesFourPngChartsAndSaysWhatItDid() throws IOException {
-        try (TestFiles files = new TestFiles()) {
+        try (TestFiles files = TestFiles.open()) {
             Path out = files.dir.resolve("gallery");
             Cli.Result result = Cli.run("gallery", "--out", out.toString());
             assertEquals(0, result.exitCode(), result.err());
@@ -45,7 +45,7 @@ class GalleryCommandTest {
 
     @Test
     void anOutFolderThatIsAFileIsAUsageError() throws IOException {
-        try (TestFiles files = new TestFiles()) {
+        try (TestFiles files = TestFiles.open()) {
             Path file = files.cached("not-a-folder", 10);
             Cli.Result result = Cli.run("gallery", "--out", file.toString());
             assertEquals(2, result.exitCode());

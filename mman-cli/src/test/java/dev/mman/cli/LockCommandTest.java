@@ -12,25 +12,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class LockCommandTest {
 
     private static final int SIZE = 1 << 20;
 
-    private TestFiles files;
+    @RegisterExtension
+    final TestFiles files = new TestFiles();
 
-    @BeforeEach
-    void createFiles() throws IOException {
-        files = new TestFiles();
-    }
-
-    @AfterEach
-    void deleteFiles() throws IOException {
-        files.close();
-    }
 
     @Test
     void locksAndReleasesAfterTheGivenTime() throws IOException {

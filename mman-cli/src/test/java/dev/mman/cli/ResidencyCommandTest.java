@@ -14,9 +14,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ResidencyCommandTest {
 
@@ -24,19 +23,9 @@ class ResidencyCommandTest {
     private static final Pattern RECORD =
             Pattern.compile("\\{\"file\":\"([^\"]+)\",\"size\":(\\d+),\"pages\":(\\d+),\"residentPages\":(\\d+)");
 
-    private TestFiles files;
-    private long pages;
-
-    @BeforeEach
-    void createFiles() throws IOException {
-        files = new TestFiles();
-        pages = SIZE / Mman.pageSize();
-    }
-
-    @AfterEach
-    void deleteFiles() throws IOException {
-        files.close();
-    }
+    @RegisterExtension
+    final TestFiles files = new TestFiles();
+    private final long pages = SIZE / Mman.pageSize();
 
     @Test
     void pageCountsOfCachedEvictedAndHalfTouchedFilesEqualFincores() throws Exception {

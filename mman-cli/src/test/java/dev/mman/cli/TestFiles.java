@@ -10,19 +10,42 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Files for the page-cache tests. They live under target/, on the disk the build runs on:
  * java.io.tmpdir may be a tmpfs, whose pages can never be evicted.
  */
-final class TestFiles implements AutoCloseable {
+final class TestFiles implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
 
-    final Path dir;
+    Path dir;
 
-    TestFiles() throws IOException {
+    /** Files for one test method, when registered with {@code @RegisterExtension}. */
+    TestFiles() {}
+
+    /** Files for a block, with try-with-resources. */
+    static TestFiles open() throws IOException {
+        TestFiles files = new TestFiles();
+        files.create();
+        return files;
+    }
+
+    private void create() throws IOException {
         Path target = Path.of("target");
         Files.createDirectories(target);
         dir = Files.createTempDirectory(target.toAbsolutePath(), "cli-test-");
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        create();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws IOException {
+        close();
     }
 
     /** A file of random bytes, written, synced and read once: every page is cached. */

@@ -7,27 +7,16 @@ import dev.mman.Mman;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class TouchEvictCommandTest {
 
     private static final int SIZE = (4 << 20) + 123;
 
-    private TestFiles files;
-    private long pages;
-
-    @BeforeEach
-    void createFiles() throws IOException {
-        files = new TestFiles();
-        pages = (SIZE + Mman.pageSize() - 1) / Mman.pageSize();
-    }
-
-    @AfterEach
-    void deleteFiles() throws IOException {
-        files.close();
-    }
+    @RegisterExtension
+    final TestFiles files = new TestFiles();
+    private final long pages = (SIZE + Mman.pageSize() - 1) / Mman.pageSize();
 
     @Test
     void evictDropsEveryPageAndTouchBringsThemAllBack() throws IOException {
