@@ -46,13 +46,15 @@ final class ResidencyCommand implements Runnable {
             return 100.0 * residentPages() / pages;
         }
 
-        /** A compact map: each character stands for an equal share of the pages. */
+        /**
+         * A compact map of {@code width} characters, each standing for an equal share of the
+         * pages; a file with fewer pages than that stretches each page over several characters.
+         */
         String map(int width) {
-            int cells = (int) Math.min(width, pages);
-            StringBuilder map = new StringBuilder(cells);
-            for (int cell = 0; cell < cells; cell++) {
-                int from = (int) (pages * cell / cells);
-                int to = (int) (pages * (cell + 1) / cells);
+            StringBuilder map = new StringBuilder(width);
+            for (int cell = 0; cell < width; cell++) {
+                int from = (int) (pages * cell / width);
+                int to = (int) Math.max(from + 1, pages * (cell + 1) / width);
                 int set = resident.get(from, to).cardinality();
                 map.append(set == to - from ? 'O' : set > 0 ? 'o' : ' ');
             }
@@ -93,7 +95,7 @@ final class ResidencyCommand implements Runnable {
         long pages = 0;
         long resident = 0;
         for (Report r : reports) {
-            text.append(String.format(Locale.ROOT, "[%-" + MAP_WIDTH + "s] %d/%d pages %5.1f%%  %s%n",
+            text.append(String.format(Locale.ROOT, "[%s] %d/%d pages %5.1f%%  %s%n",
                     r.map(MAP_WIDTH), r.residentPages(), r.pages(), r.percent(), r.file()));
             pages += r.pages();
             resident += r.residentPages();

@@ -81,6 +81,14 @@ class ResidencyCommandTest {
         assertTrue(map.endsWith(" "), map);
     }
 
+    @Test
+    void aFileOfFewerPagesThanTheMapIsStretchedOverItAll() throws IOException {
+        Path small = files.cached("small.bin", 2 * (int) Mman.pageSize());
+        Cli.Result result = Cli.run("residency", small.toString());
+        assertTrue(result.out().startsWith("[" + "O".repeat(ResidencyCommand.MAP_WIDTH) + "] 2/2 pages 100.0%"),
+                result.out());
+    }
+
     /** Our counts per file: {resident, total}. */
     private static Map<String, long[]> residency(Path... paths) {
         List<String> args = new ArrayList<>(List.of("residency", "--json"));

@@ -56,7 +56,7 @@ final class Charts {
 
     static Path throughput(Map<String, Double> gigabytesPerSecond, Path out) throws IOException {
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
-                .title("Copy throughput: 1 MiB copied out 200 times (best of 3 rounds)")
+                .title("Copy throughput: 1 MiB copied out 200 times (best of 5 rounds)")
                 .xAxisTitle("way of copying the mapped bytes into a new byte[]").yAxisTitle("throughput (GB/s)").build();
         chart.addSeries("GB/s", new ArrayList<>(gigabytesPerSecond.keySet()),
                 new ArrayList<>(gigabytesPerSecond.values()));

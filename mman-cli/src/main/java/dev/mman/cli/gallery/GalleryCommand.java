@@ -47,12 +47,11 @@ public final class GalleryCommand implements Callable<Integer> {
             Map<String, Double> throughput = examples.advanced(scratch);
             stdout.println("Charts:   measuring mapping cost from 4 KiB to 1 GiB, and page-cache residency...");
             stdout.flush();
-            double[] plain = Measurements.mappingMicros(false);
-            double[] populated = Measurements.mappingMicros(true);
+            double[][] mappingMicros = Measurements.mappingMicros();
             Map<String, double[]> steps = Measurements.residencySteps(scratch);
             written.add(Charts.byteLayout(records, SeedExamples.ROWS, SeedExamples.ROW, out));
             written.add(Charts.throughput(throughput, out));
-            written.add(Charts.mappingCost(Measurements.SIZES, plain, populated, out));
+            written.add(Charts.mappingCost(Measurements.SIZES, mappingMicros[0], mappingMicros[1], out));
             written.add(Charts.residency(steps, Measurements.FILE_MIB, out));
         } finally {
             deleteTree(scratch);

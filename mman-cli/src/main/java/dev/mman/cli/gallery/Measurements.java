@@ -40,30 +40,36 @@ final class Measurements {
     }
 
     /**
-     * The median time to map and unmap anonymous memory of each size in {@link #SIZES}.
+     * The median time to map and unmap anonymous memory of each size in {@link #SIZES}, without
+     * and with prefaulting. The two are measured in turns, so that warm-up and the load of the
+     * machine fall on both alike.
      *
-     * @param populate whether to prefault every page while mapping ({@code MAP_POPULATE})
-     * @return microseconds, one per size
+     * @return microseconds: {@code [0]} without {@code MAP_POPULATE}, {@code [1]} with it, one per size
      */
-    static double[] mappingMicros(boolean populate) {
-        for (int warmUp = 0; warmUp < 200; warmUp++) {
-            MemoryMap.createAnonymous(SIZES[0], PROT_READ | PROT_WRITE, MAP_PRIVATE).close();
+    static double[][] mappingMicros() {
+        for (int warmUp = 0; warmUp < 2000; warmUp++) {
+            mapAndUnmap(SIZES[0], warmUp % 2 == 0);
         }
-        double[] micros = new double[SIZES.length];
+        double[][] micros = new double[2][SIZES.length];
         for (int i = 0; i < SIZES.length; i++) {
             int repeats = SIZES[i] >= 64L << 20 ? 3 : 15;
-            long[] nanos = new long[repeats];
+            long[][] nanos = new long[2][repeats];
             for (int r = 0; r < repeats; r++) {
-                long start = System.nanoTime();
-                try (MemoryMap m = MemoryMap.createAnonymous(SIZES[i], PROT_READ | PROT_WRITE,
-                        MAP_PRIVATE | (populate ? MAP_POPULATE : 0))) {
-                    nanos[r] = System.nanoTime() - start;
-                }
+                nanos[0][r] = mapAndUnmap(SIZES[i], false);
+                nanos[1][r] = mapAndUnmap(SIZES[i], true);
             }
-            Arrays.sort(nanos);
-            micros[i] = nanos[repeats / 2] / 1000.0;
+            for (int populate = 0; populate < 2; populate++) {
+                Arrays.sort(nanos[populate]);
+                micros[populate][i] = nanos[populate][repeats / 2] / 1000.0;
+            }
         }
         return micros;
+    }
+
+    private static long mapAndUnmap(long size, boolean populate) {
+        long start = System.nanoTime();
+        MemoryMap.createAnonymous(size, PROT_READ | PROT_WRITE, MAP_PRIVATE | (populate ? MAP_POPULATE : 0)).close();
+        return System.nanoTime() - start;
     }
 
     /**

@@ -32,7 +32,7 @@ final class SeedExamples {
     /** The Advanced example's buffer: 1 MiB. */
     static final int SIZE = 1 << 20;
     private static final int ITERATIONS = 200;
-    private static final int ROUNDS = 3;
+    private static final int ROUNDS = 5;
 
     private final PrintWriter out;
     /** Keeps the copies of the benchmark from being optimized away. */
