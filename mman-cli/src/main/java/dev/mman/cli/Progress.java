@@ -11,6 +11,7 @@ final class Progress implements AutoCloseable {
 
     private static final int BAR_WIDTH = 30;
     private static final long REDRAW_NANOS = 100_000_000L;
+    private static final String CLEAR_TO_END = "\u001b[K";
 
     private final PrintWriter err;
     private final String label;
@@ -40,7 +41,8 @@ final class Progress implements AutoCloseable {
         if (terminal) {
             if (now - lastDrawn >= REDRAW_NANOS || done >= total) {
                 lastDrawn = now;
-                err.print("\r" + bar(now));
+                // Erase to the end of the line: a shorter redraw must not leave the old tail behind.
+                err.print("\r" + bar(now) + CLEAR_TO_END);
                 err.flush();
             }
             return;
