@@ -14,8 +14,12 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.function.IntFunction;
 
 /** Linux on x86_64 and aarch64, through glibc or musl. */
@@ -42,6 +46,11 @@ final class LinuxPlatform implements Platform {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle GETRLIMIT = Native.withErrno("getrlimit",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle FDATASYNC = Native.withErrno("fdatasync",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    /** Returns the error number itself instead of setting errno, so it needs no captured state. */
+    private static final MethodHandle POSIX_FADVISE = Native.plain("posix_fadvise",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
     private static final MethodHandle SYSCONF = Native.plain("sysconf", FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
 
     private static final int O_RDONLY = 0;
@@ -51,6 +60,9 @@ final class LinuxPlatform implements Platform {
     private static final int F_GETFL = 3;
     private static final int EBADF = 9;
     private static final int RLIMIT_MEMLOCK = 8;
+    private static final int POSIX_FADV_DONTNEED = 4;
+    private static final Path HUGE_PAGES = Path.of("/sys/kernel/mm/hugepages");
+    private static final Path THP_ENABLED = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
     private static final int S_IFMT = 0xF000;
     private static final int S_IFREG = 0x8000;
     private static final int S_IFDIR = 0x4000;
@@ -218,6 +230,55 @@ final class LinuxPlatform implements Platform {
             long soft = limits.get(JAVA_LONG, 0);
             return soft == -1 ? Long.MAX_VALUE : soft;
         }
+    }
+
+    @Override
+    public void dropCache(int fd, long offset, long length) {
+        String request = "posix_fadvise(" + fd + ", " + offset + ", " + length + ", POSIX_FADV_DONTNEED)";
+        call("fdatasync(" + fd + ")", NO_HINT, false, state -> (int) FDATASYNC.invokeExact(state, fd));
+        int error;
+        try {
+            error = (int) POSIX_FADVISE.invokeExact(fd, offset, length, POSIX_FADV_DONTNEED);
+        } catch (Throwable t) {
+            throw new MMapException(request + " could not be called", t);
+        }
+        if (error != 0) {
+            throw failure(request, error, NO_HINT, false);
+        }
+    }
+
+    @Override
+    public List<Long> hugePageSizes() {
+        List<Long> sizes = new ArrayList<>();
+        try (DirectoryStream<Path> pools = Files.newDirectoryStream(HUGE_PAGES, "hugepages-*kB")) {
+            for (Path pool : pools) {
+                String name = pool.getFileName().toString();
+                sizes.add(Long.parseLong(name.substring("hugepages-".length(), name.length() - 2)) * 1024);
+            }
+        } catch (IOException | NumberFormatException absent) {
+            // A kernel without hugetlbfs has no such folder: that means no explicit huge pages.
+            return List.of();
+        }
+        Collections.sort(sizes);
+        return List.copyOf(sizes);
+    }
+
+    @Override
+    public String transparentHugePageMode() {
+        return selectedWord(THP_ENABLED);
+    }
+
+    /** The word in brackets in a sysfs choice file such as {@code always [madvise] never}. */
+    static String selectedWord(Path choices) {
+        String text;
+        try {
+            text = Files.readString(choices);
+        } catch (IOException absent) {
+            return "unsupported";
+        }
+        int open = text.indexOf('[');
+        int close = text.indexOf(']', open + 1);
+        return open >= 0 && close > open ? text.substring(open + 1, close) : text.strip();
     }
 
     private String mapHint(int errno) {

@@ -155,4 +155,30 @@ public interface Platform {
      * @return bytes, or {@link Long#MAX_VALUE} when unlimited
      */
     long lockedMemoryLimit();
+
+    /**
+     * Writes back the dirty pages of a file range and then asks the kernel to drop the range from
+     * the page cache ({@code fdatasync} + {@code posix_fadvise(POSIX_FADV_DONTNEED)}). The write-back
+     * comes first because the kernel drops only clean pages.
+     *
+     * @param fd an open descriptor of a regular file
+     * @param offset where the range starts in the file
+     * @param length the length, 0 for "to the end of the file"
+     */
+    void dropCache(int fd, long offset, long length);
+
+    /**
+     * The huge page sizes the kernel offers for explicit huge pages ({@code hugetlbfs}).
+     *
+     * @return sizes in bytes, smallest first; empty when there are none
+     */
+    java.util.List<Long> hugePageSizes();
+
+    /**
+     * The transparent huge page mode, the word the kernel marks as selected, such as
+     * {@code madvise}.
+     *
+     * @return the mode, or {@code unsupported} when the kernel has no transparent huge pages
+     */
+    String transparentHugePageMode();
 }

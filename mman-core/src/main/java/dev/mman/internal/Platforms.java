@@ -148,5 +148,20 @@ final class Platforms {
         public long lockedMemoryLimit() {
             throw refuse();
         }
+
+        @Override
+        public void dropCache(int fd, long offset, long length) {
+            throw refuse();
+        }
+
+        @Override
+        public java.util.List<Long> hugePageSizes() {
+            throw refuse();
+        }
+
+        @Override
+        public String transparentHugePageMode() {
+            throw refuse();
+        }
     }
 }

@@ -1,0 +1,84 @@
+package dev.mman.cli;
+
+import dev.mman.MMapException;
+import dev.mman.Mman;
+import dev.mman.MemoryMap;
+import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/**
+ * Walks a file in read-only shared mappings of at most one window each, so that a file larger
+ * than memory or than the address space a user allows is never mapped whole.
+ */
+final class FileWindows {
+
+    /** The picocli option that sets the window, shared by every page-cache command. */
+    static final class SizeOption {
+        @Option(names = "--window", paramLabel = "SIZE", defaultValue = "256M", converter = WindowSize.class,
+                description = "Map files in windows of this size (a multiple of the page size; "
+                        + "default ${DEFAULT-VALUE}), never whole.")
+        long bytes;
+
+        long bytes() {
+            return bytes;
+        }
+    }
+
+    /** Reads a window size; a bad one is a usage error (exit code 2), found before any work starts. */
+    static final class WindowSize implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String text) {
+            long bytes;
+            try {
+                bytes = Sizes.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+            long page = Mman.pageSize();
+            if (bytes <= 0 || bytes % page != 0) {
+                throw new CommandLine.TypeConversionException("'" + text + "' is not a positive multiple of the "
+                        + "page size (" + page + " bytes)");
+            }
+            return bytes;
+        }
+    }
+
+    /** What to do with each window; the mapping is closed afterwards. */
+    @FunctionalInterface
+    interface Visitor {
+        void visit(MemoryMap window, long offset);
+    }
+
+    /** What to do with each range of a file. */
+    @FunctionalInterface
+    interface RangeVisitor {
+        void visit(long offset, long length);
+    }
+
+    private FileWindows() {}
+
+    /** Visits each window-sized range in order; a failure of the library becomes a user error naming the file. */
+    static void ranges(Path file, long size, long window, Progress progress, RangeVisitor visitor) {
+        for (long offset = 0; offset < size; offset += window) {
+            long length = Math.min(window, size - offset);
+            try {
+                visitor.visit(offset, length);
+            } catch (MMapException e) {
+                throw new UserError(file + ": " + e.getMessage(), e);
+            }
+            if (progress != null) {
+                progress.advance(length);
+            }
+        }
+    }
+
+    /** Maps each window read-only and shared, hands it to {@code visitor}, and unmaps it again. */
+    static void forEach(Path file, long size, long window, Progress progress, Visitor visitor) {
+        ranges(file, size, window, progress, (offset, length) -> {
+            try (MemoryMap map = MemoryMap.createFileMapping(file, offset, length, Mman.PROT_READ, Mman.MAP_SHARED)) {
+                visitor.visit(map, offset);
+            }
+        });
+    }
+}
