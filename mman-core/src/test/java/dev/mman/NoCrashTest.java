@@ -26,7 +26,7 @@ class NoCrashTest {
      * few hundred rounds make a regression there show up in nearly every run.
      */
     private static final int ROUNDS = 400;
-    private static final int STRESS_ROUNDS = 10_000;
+    private static final int STRESS_ROUNDS = 5_000;
 
     @TempDir
     Path dir;

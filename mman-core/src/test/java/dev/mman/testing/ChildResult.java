@@ -24,7 +24,9 @@ public record ChildResult(int exitCode, String stdout, String stderr, List<Strin
      */
     public ChildResult assertNoCrash() {
         if (!crashLogs.isEmpty() || exitCode == CRASHED) {
-            throw failure("the child JVM crashed (exit " + exitCode + ", crash logs " + crashLogs + ")");
+            StringBuilder logs = new StringBuilder();
+            crashLogs.forEach(log -> logs.append(CrashLogs.summary(log)));
+            throw failure("the child JVM crashed (exit " + exitCode + ")\n" + logs);
         }
         return this;
     }

@@ -17,6 +17,9 @@ import java.util.stream.Stream;
  */
 final class CrashLogs {
 
+    private static final int HEADER_LINES = 20;
+    private static final int STACK_LINES = 24;
+
     private final Path crashDir;
     private final Path workingDir;
     private final Set<Path> alreadyInWorkingDir;
@@ -41,6 +44,32 @@ final class CrashLogs {
             }
         }
         return found;
+    }
+
+    /**
+     * The part of a crash log that tells what crashed: the header with the problematic frame, and
+     * the crashing thread's stack. The test's directory is deleted afterwards, so this is all that
+     * remains of it in the report.
+     */
+    static String summary(Path log) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(log);
+        } catch (IOException e) {
+            return log + " (unreadable: " + e + ")";
+        }
+        StringBuilder out = new StringBuilder(log.toString()).append('\n');
+        int stack = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (stack < 0 && line.startsWith("Current thread")) {
+                stack = i;
+            }
+            if (i < HEADER_LINES || (stack >= 0 && i < stack + STACK_LINES)) {
+                out.append(line).append('\n');
+            }
+        }
+        return out.toString();
     }
 
     private static List<Path> list(Path dir) {
