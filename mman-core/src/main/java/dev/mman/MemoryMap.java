@@ -413,8 +413,10 @@ public final class MemoryMap implements AutoCloseable {
      *
      * @param prot {@code PROT_*} bits
      * @throws MMapInvalidParameterException when {@code prot} has unknown bits
-     * @throws MMapException when the mapping is closed or the kernel refuses (for instance
-     *     {@code PROT_WRITE} on a shared mapping of a file opened read-only)
+     * @throws MMapException when the mapping is closed, when rights would be taken away while a
+     *     view is in use by a native call on another thread (nothing changes: retry later), or when
+     *     the kernel refuses (for instance {@code PROT_WRITE} on a shared mapping of a file opened
+     *     read-only)
      */
     public void mprotect(int prot) {
         String call = "mprotect(" + Flags.protection(prot) + ")";
@@ -426,11 +428,24 @@ public final class MemoryMap implements AutoCloseable {
                 epoch = Epoch.open(current.arena, address, size, prot);
                 return;
             }
-            current.arena.close();
-            Epoch next = Epoch.open(Arena.ofShared(), address, size, current.prot);
-            epoch = next;
-            platform.protect(address, size, prot);
-            epoch = Epoch.open(next.arena, address, size, prot);
+            try {
+                current.arena.close();
+            } catch (IllegalStateException inUse) {
+                throw new MMapException(call + " on " + this + ": a view is in use by a native call on another "
+                        + "thread; the protection is unchanged, retry when that call has returned", inUse);
+            }
+            // Until the kernel enforces the new protection, hand out only the rights that both the
+            // old and the new one grant: a view or read/write that starts in between must not fault
+            // once it is in force.
+            Epoch narrowed = Epoch.open(Arena.ofShared(), address, size, current.prot & prot);
+            epoch = narrowed;
+            try {
+                platform.protect(address, size, prot);
+            } catch (RuntimeException refused) {
+                epoch = Epoch.open(narrowed.arena, address, size, current.prot);
+                throw refused;
+            }
+            epoch = Epoch.open(narrowed.arena, address, size, prot);
         }
     }
 
