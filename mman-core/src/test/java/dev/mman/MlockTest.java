@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
+import dev.mman.testing.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,10 +67,11 @@ class MlockTest {
     }
 
     /** Starts {@link MlockProbe} in a child JVM, without CAP_IPC_LOCK when this process has it. */
-    private static Properties runProbe(Path dir) throws IOException, InterruptedException {
-        List<String> dropLockCapability = LockedMemory.limitIsLifted()
-                ? List.of("setpriv", "--inh-caps=-ipc_lock", "--bounding-set=-ipc_lock")
-                : List.of();
-        return ChildJvm.run(dropLockCapability, List.of("--enable-native-access=ALL-UNNAMED"), MlockProbe.class, dir);
+    private static Properties runProbe(Path dir) throws IOException {
+        ChildJvm child = ChildJvm.in(dir);
+        if (LockedMemory.limitIsLifted()) {
+            child.withLauncherPrefix("setpriv", "--inh-caps=-ipc_lock", "--bounding-set=-ipc_lock");
+        }
+        return child.run(MlockProbe.class).assertCleanExit().properties();
     }
 }

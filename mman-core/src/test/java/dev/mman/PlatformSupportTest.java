@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
+import dev.mman.testing.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,9 +23,8 @@ class PlatformSupportTest {
 
     @Test
     void anUnsupportedOsFailsTheFirstCallWithItsName() throws Exception {
-        Properties probe = ChildJvm.run(List.of(),
-                List.of("--enable-native-access=ALL-UNNAMED", "-Dos.name=SunOS", "-Dos.arch=sparcv9"),
-                PlatformProbe.class, dir);
+        Properties probe = ChildJvm.in(dir).withOptions("-Dos.name=SunOS", "-Dos.arch=sparcv9")
+                .run(PlatformProbe.class).assertCleanExit().properties();
         for (String call : FIRST_CALLS) {
             assertEquals(MMapException.class.getName(), probe.getProperty(call + ".type"), call);
             String message = probe.getProperty(call + ".message");
@@ -34,15 +34,16 @@ class PlatformSupportTest {
 
     @Test
     void anUnsupportedArchitectureIsNamed() throws Exception {
-        Properties probe = ChildJvm.run(List.of(),
-                List.of("--enable-native-access=ALL-UNNAMED", "-Dos.arch=riscv64"), PlatformProbe.class, dir);
+        Properties probe = ChildJvm.in(dir).withOptions("-Dos.arch=riscv64")
+                .run(PlatformProbe.class).assertCleanExit().properties();
         assertEquals(MMapException.class.getName(), probe.getProperty("pageSize.type"));
         assertTrue(probe.getProperty("pageSize.message").contains("riscv64"), probe.getProperty("pageSize.message"));
     }
 
     @Test
     void deniedNativeAccessNamesTheFlagThatGrantsIt() throws Exception {
-        Properties probe = ChildJvm.run(List.of(), List.of("--illegal-native-access=deny"), PlatformProbe.class, dir);
+        Properties probe = ChildJvm.in(dir).withoutNativeAccess().withOptions("--illegal-native-access=deny")
+                .run(PlatformProbe.class).assertCleanExit().properties();
         for (String call : FIRST_CALLS) {
             assertEquals(MMapException.class.getName(), probe.getProperty(call + ".type"), call);
             String message = probe.getProperty(call + ".message");

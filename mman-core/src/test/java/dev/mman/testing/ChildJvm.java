@@ -33,6 +33,7 @@ public final class ChildJvm {
     private final Path crashDir;
     private final List<String> extraOptions = new ArrayList<>();
     private String classPath = System.getProperty("java.class.path");
+    private final List<String> launcherPrefix = new ArrayList<>();
     private boolean nativeAccessForClassPath = true;
     private Duration timeout = DEFAULT_TIMEOUT;
 
@@ -69,6 +70,18 @@ public final class ChildJvm {
      */
     public ChildJvm withClassPath(String path) {
         this.classPath = Objects.requireNonNull(path, "path");
+        return this;
+    }
+
+    /**
+     * Runs the JVM through a launcher command, such as {@code setpriv --inh-caps=-ipc_lock} to
+     * start it without a capability.
+     *
+     * @param prefix the launcher and its arguments, placed before the java binary
+     * @return this
+     */
+    public ChildJvm withLauncherPrefix(String... prefix) {
+        launcherPrefix.addAll(Arrays.asList(prefix));
         return this;
     }
 
@@ -113,7 +126,7 @@ public final class ChildJvm {
      * @return the running child
      */
     public RunningChild start(String mainClass, String... args) {
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(launcherPrefix);
         command.add(ProcessHandle.current().info().command().orElseThrow(
                 () -> new IllegalStateException("the test JVM cannot tell which java binary runs it")));
         command.add("-Xshare:auto");

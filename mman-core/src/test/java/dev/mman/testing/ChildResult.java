@@ -1,7 +1,11 @@
 package dev.mman.testing;
 
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Properties;
 
 /**
  * What a child JVM did: exit code, output, and any crash log it left.
@@ -87,5 +91,20 @@ public record ChildResult(int exitCode, String stdout, String stderr, List<Strin
      */
     public AssertionError failure(String what) {
         return ChildJvm.failure(what, command, stdout, stderr);
+    }
+
+    /**
+     * Standard output read as {@code key=value} lines, for probes that report what they saw.
+     *
+     * @return the properties the child printed
+     */
+    public Properties properties() {
+        Properties printed = new Properties();
+        try {
+            printed.load(new StringReader(stdout));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return printed;
     }
 }
