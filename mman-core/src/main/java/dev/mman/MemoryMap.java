@@ -55,6 +55,9 @@ import java.util.Objects;
  */
 public final class MemoryMap implements AutoCloseable {
 
+    /** Handshakes after closing a view arena; see {@link #retire(Arena)}. */
+    private static final int EXTRA_HANDSHAKES = 2;
+
     private final Platform platform;
     private final long address;
     private final long size;
@@ -429,7 +432,7 @@ public final class MemoryMap implements AutoCloseable {
                 return;
             }
             try {
-                current.arena.close();
+                retire(current.arena);
             } catch (IllegalStateException inUse) {
                 throw new MMapException(call + " on " + this + ": a view is in use by a native call on another "
                         + "thread; the protection is unchanged, retry when that call has returned", inUse);
@@ -597,7 +600,7 @@ public final class MemoryMap implements AutoCloseable {
             }
             epoch = null;
             try {
-                e.arena.close();
+                retire(e.arena);
             } catch (IllegalStateException inUse) {
                 epoch = e;
                 throw new MMapException("close(): " + this + " is in use by a native call on another thread; "
@@ -617,6 +620,26 @@ public final class MemoryMap implements AutoCloseable {
         Epoch e = epoch;
         return "MemoryMap[" + source + ", " + size + " bytes, "
                 + (e == null ? "closed" : Flags.protection(e.prot)) + ", " + Flags.mapping(flags) + "]";
+    }
+
+    /**
+     * Closes a view arena so that no thread touches the memory behind it any more, before the
+     * caller unmaps or protects that memory.
+     *
+     * <p>Closing a shared arena stops every thread at a handshake, and a thread caught inside an
+     * access is made to throw. On JDK 25 that exception can be held back until a later safepoint
+     * poll, so such a thread may still make the one access it had already checked after
+     * {@code close()} returns (JDK-8364167); against memory that is unmapped or read-only by then,
+     * that access crashes the JVM. Each further handshake, which closing an empty shared arena
+     * performs, returns only when every running thread has passed another poll, and so that access.
+     * Two leave room for one call between the check and the access, as C1-compiled code makes. This
+     * narrows the window to almost nothing; only a JDK with that bug fixed closes it.
+     */
+    private static void retire(Arena arena) {
+        arena.close();
+        for (int i = 0; i < EXTRA_HANDSHAKES; i++) {
+            Arena.ofShared().close();
+        }
     }
 
     // ---------------------------------------------------------------- checks

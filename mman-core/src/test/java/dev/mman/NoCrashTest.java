@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mman.testing.ChildJvm;
 import dev.mman.testing.ChildResult;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -27,15 +28,20 @@ class NoCrashTest {
      */
     private static final int ROUNDS = 400;
     private static final int STRESS_ROUNDS = 5_000;
+    private static final Duration ROUND_TIME_LIMIT = Duration.ofMillis(50);
 
     @TempDir
     Path dir;
 
     private ChildResult scenario(String name, String... args) {
+        return scenario(ChildJvm.DEFAULT_TIMEOUT, name, args);
+    }
+
+    private ChildResult scenario(Duration timeout, String name, String... args) {
         String[] all = new String[args.length + 1];
         all[0] = name;
         System.arraycopy(args, 0, all, 1, args.length);
-        return ChildJvm.in(dir).run(NoCrashScenarios.class, all).assertCleanExit();
+        return ChildJvm.in(dir).withTimeout(timeout).run(NoCrashScenarios.class, all).assertCleanExit();
     }
 
     @Test
@@ -110,7 +116,9 @@ class NoCrashTest {
     }
 
     private void assertRace(Race race, int rounds) {
-        ChildResult child = scenario(race.scenario, Integer.toString(rounds));
+        // A round takes milliseconds; the margin is for a machine busy with other builds.
+        Duration timeout = ChildJvm.DEFAULT_TIMEOUT.plus(ROUND_TIME_LIMIT.multipliedBy(rounds));
+        ChildResult child = scenario(timeout, race.scenario, Integer.toString(rounds));
         assertAllCaught(child, "worker-0-", rounds, race.firstWorkerEnds);
         assertAllCaught(child, "worker-1-", rounds, race.secondWorkerEnds);
     }
