@@ -15,6 +15,8 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * One memory mapping: anonymous memory or a window onto a file.
@@ -53,13 +55,16 @@ import java.util.Objects;
  * <p>A {@code MemoryMap} that is never closed stays mapped until the process ends: the mapping
  * cannot be released behind a view's back, so close it explicitly.
  */
-public final class MemoryMap implements AutoCloseable {
+public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
 
-    private final Platform platform;
+    final Platform platform;
     private final long address;
     private final long size;
     private final int flags;
     private final String source;
+    /** The file this mapping was created from by path, or null; {@link #resize} needs it. */
+    private final Path file;
+    private final long fileOffset;
     /** Serializes the control calls, so that no native call runs on an address being unmapped. */
     private final Object control = new Object();
     /** The current protection epoch; null once closed. Read without a lock on the hot path. */
@@ -81,12 +86,19 @@ public final class MemoryMap implements AutoCloseable {
         }
     }
 
-    private MemoryMap(Platform platform, long address, long size, int prot, int flags, String source) {
+    MemoryMap(Platform platform, long address, long size, int prot, int flags, String source) {
+        this(platform, address, size, prot, flags, source, null, 0);
+    }
+
+    private MemoryMap(Platform platform, long address, long size, int prot, int flags, String source, Path file,
+            long fileOffset) {
         this.platform = platform;
         this.address = address;
         this.size = size;
         this.flags = flags;
         this.source = source;
+        this.file = file;
+        this.fileOffset = fileOffset;
         this.epoch = Epoch.open(Arena.ofShared(), address, size, prot);
     }
 
@@ -192,10 +204,72 @@ public final class MemoryMap implements AutoCloseable {
         try {
             FileChecks.descriptor(platform, call, fd, offset, size, prot, flags);
             long address = platform.map(size, prot, flags, fd, offset);
-            return new MemoryMap(platform, address, size, prot, flags, "file " + file);
+            return new MemoryMap(platform, address, size, prot, flags, "file " + file, file, offset);
         } finally {
             platform.closeFile(fd);
         }
+    }
+
+    /**
+     * Maps anonymous memory and faults every page in, off the caller's thread (on a virtual
+     * thread). Cancelling the future, or a failure while faulting in, unmaps the memory: nothing
+     * leaks.
+     *
+     * @param size the length in bytes, at least 1
+     * @param prot {@code PROT_*} bits
+     * @param flags {@code MAP_*} bits, as for {@link #createAnonymous(long, int, int)}
+     * @return a future that completes with the prefaulted mapping, or with the exception that
+     *     {@link #createAnonymous(long, int, int)} would throw
+     */
+    public static CompletableFuture<MemoryMap> createAnonymousAsync(long size, int prot, int flags) {
+        return createAnonymousAsync(size, prot, flags, AsyncMapping.DEFAULT_EXECUTOR);
+    }
+
+    /**
+     * As {@link #createAnonymousAsync(long, int, int)}, on the caller's executor.
+     *
+     * @param size the length in bytes, at least 1
+     * @param prot {@code PROT_*} bits
+     * @param flags {@code MAP_*} bits
+     * @param executor where the mapping and the prefault run
+     * @return a future that completes with the prefaulted mapping
+     */
+    public static CompletableFuture<MemoryMap> createAnonymousAsync(long size, int prot, int flags,
+            Executor executor) {
+        return AsyncMapping.start(() -> createAnonymous(size, prot, flags), executor);
+    }
+
+    /**
+     * Maps part of a file and faults every page in (reading it from storage), off the caller's
+     * thread (on a virtual thread). Cancelling the future, or a failure, unmaps it again.
+     *
+     * @param file a regular file
+     * @param offset where the mapping starts in the file
+     * @param size the length in bytes
+     * @param prot {@code PROT_*} bits
+     * @param flags {@code MAP_*} bits
+     * @return a future that completes with the prefaulted mapping, or with the exception that
+     *     {@link #createFileMapping(Path, long, long, int, int)} would throw
+     */
+    public static CompletableFuture<MemoryMap> createFileMappingAsync(Path file, long offset, long size, int prot,
+            int flags) {
+        return createFileMappingAsync(file, offset, size, prot, flags, AsyncMapping.DEFAULT_EXECUTOR);
+    }
+
+    /**
+     * As {@link #createFileMappingAsync(Path, long, long, int, int)}, on the caller's executor.
+     *
+     * @param file a regular file
+     * @param offset where the mapping starts in the file
+     * @param size the length in bytes
+     * @param prot {@code PROT_*} bits
+     * @param flags {@code MAP_*} bits
+     * @param executor where the mapping and the prefault run
+     * @return a future that completes with the prefaulted mapping
+     */
+    public static CompletableFuture<MemoryMap> createFileMappingAsync(Path file, long offset, long size, int prot,
+            int flags, Executor executor) {
+        return AsyncMapping.start(() -> createFileMapping(file, offset, size, prot, flags), executor);
     }
 
     // ---------------------------------------------------------------- state
@@ -524,7 +598,9 @@ public final class MemoryMap implements AutoCloseable {
         controlRange(call, offset, length);
         synchronized (control) {
             Epoch e = open(call);
-            platform.advise(address + offset, length, advice, e.allows(PROT_WRITE));
+            // Populating a private file mapping for writing would copy every page; reading is enough.
+            boolean populateForWrite = e.allows(PROT_WRITE) && (file == null || (flags & MAP_PRIVATE) == 0);
+            platform.advise(address + offset, length, advice, populateForWrite);
         }
     }
 
@@ -558,6 +634,41 @@ public final class MemoryMap implements AutoCloseable {
      */
     public long residentPages() {
         return residency().cardinality();
+    }
+
+    /**
+     * Grows (or shrinks) a mapping that was created from a {@link Path}, extending the file first
+     * when the new end lies past it. On Linux this is one {@code mremap}, which may move the
+     * mapping. This {@code MemoryMap} is closed afterwards: every view of it throws
+     * {@link IllegalStateException}, and the returned mapping takes its place.
+     *
+     * @param newSize the new length in bytes, at least 1
+     * @return the resized mapping, with the same protection and flags
+     * @throws MMapInvalidParameterException when {@code newSize} is not positive
+     * @throws MMapException when the mapping is closed, was not created from a path, the file
+     *     cannot be extended, or the kernel refuses (this mapping then stays open and unchanged)
+     */
+    public MemoryMap resize(long newSize) {
+        String call = "resize(" + newSize + ")";
+        Arguments.size(call, newSize);
+        synchronized (control) {
+            Epoch e = open(call);
+            if (file == null) {
+                throw new MMapException(call + " on " + this + ": only a mapping created from a Path can be resized; "
+                        + "map the file by path, or map a new range yourself");
+            }
+            FileChecks.extend(platform, file, fileOffset + newSize);
+            e.arena.close();
+            epoch = null;
+            long moved;
+            try {
+                moved = platform.remap(address, size, newSize);
+            } catch (RuntimeException refused) {
+                epoch = Epoch.open(Arena.ofShared(), address, size, e.prot);
+                throw refused;
+            }
+            return new MemoryMap(platform, moved, newSize, e.prot, flags, source, file, fileOffset);
+        }
     }
 
     /**
