@@ -2,6 +2,7 @@ package dev.mman;
 
 import static dev.mman.Mman.MAP_ANONYMOUS;
 import static dev.mman.Mman.MAP_FIXED;
+import static dev.mman.Mman.MAP_HUGETLB;
 import static dev.mman.Mman.MAP_POPULATE;
 import static dev.mman.Mman.MAP_PRIVATE;
 import static dev.mman.Mman.MAP_SHARED;
@@ -21,7 +22,8 @@ import dev.mman.internal.Flags;
 final class Arguments {
 
     private static final int KNOWN_PROT = PROT_READ | PROT_WRITE | PROT_EXEC;
-    private static final int KNOWN_MAP = MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_POPULATE;
+    private static final int KNOWN_MAP = MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_POPULATE
+            | MAP_HUGETLB;
     private static final int KNOWN_MS = MS_ASYNC | MS_SYNC | MS_INVALIDATE;
 
     /** The system property that allows {@link Mman#PROT_EXEC}. */
@@ -53,7 +55,7 @@ final class Arguments {
     static void mapFlags(String call, int flags, boolean anonymous) {
         if ((flags & ~KNOWN_MAP) != 0) {
             throw invalid(String.format("%s: flags 0x%x have unknown bits 0x%x; use MAP_SHARED or MAP_PRIVATE, "
-                    + "optionally with MAP_POPULATE", call, flags, flags & ~KNOWN_MAP));
+                    + "optionally with MAP_POPULATE or MAP_HUGETLB", call, flags, flags & ~KNOWN_MAP));
         }
         int sharing = flags & (MAP_SHARED | MAP_PRIVATE);
         if (sharing != MAP_SHARED && sharing != MAP_PRIVATE) {

@@ -72,4 +72,17 @@ final class FileChecks {
                     + " bytes long; extend the file first (RandomAccessFile.setLength) or map less");
         }
     }
+
+    /** Makes {@code file} at least {@code length} bytes long; a longer file is left alone. */
+    static void extend(Platform platform, Path file, long length) {
+        path("extend(" + file + ", " + length + ")", file);
+        int fd = platform.openFile(file, true);
+        try {
+            if (platform.fileStatus(fd).size() < length) {
+                platform.truncate(fd, length);
+            }
+        } finally {
+            platform.closeFile(fd);
+        }
+    }
 }

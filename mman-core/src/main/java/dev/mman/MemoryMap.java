@@ -15,6 +15,8 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * One memory mapping: anonymous memory or a window onto a file.
@@ -53,16 +55,19 @@ import java.util.Objects;
  * <p>A {@code MemoryMap} that is never closed stays mapped until the process ends: the mapping
  * cannot be released behind a view's back, so close it explicitly.
  */
-public final class MemoryMap implements AutoCloseable {
+public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
 
     /** Handshakes after closing a view arena; see {@link #retire(Arena)}. */
     private static final int EXTRA_HANDSHAKES = 2;
 
-    private final Platform platform;
+    final Platform platform;
     private final long address;
     private final long size;
     private final int flags;
     private final String source;
+    /** The file this mapping was created from by path, or null; {@link #resize} needs it. */
+    private final Path file;
+    private final long fileOffset;
     /** Serializes the control calls, so that no native call runs on an address being unmapped. */
     private final Object control = new Object();
     /** The current protection epoch; null once closed. Read without a lock on the hot path. */
@@ -84,12 +89,19 @@ public final class MemoryMap implements AutoCloseable {
         }
     }
 
-    private MemoryMap(Platform platform, long address, long size, int prot, int flags, String source) {
+    MemoryMap(Platform platform, long address, long size, int prot, int flags, String source) {
+        this(platform, address, size, prot, flags, source, null, 0);
+    }
+
+    private MemoryMap(Platform platform, long address, long size, int prot, int flags, String source, Path file,
+            long fileOffset) {
         this.platform = platform;
         this.address = address;
         this.size = size;
         this.flags = flags;
         this.source = source;
+        this.file = file;
+        this.fileOffset = fileOffset;
         this.epoch = Epoch.open(Arena.ofShared(), address, size, prot);
     }
 
@@ -195,10 +207,72 @@ public final class MemoryMap implements AutoCloseable {
         try {
             FileChecks.descriptor(platform, call, fd, offset, size, prot, flags);
             long address = platform.map(size, prot, flags, fd, offset);
-            return new MemoryMap(platform, address, size, prot, flags, "file " + file);
+            return new MemoryMap(platform, address, size, prot, flags, "file " + file, file, offset);
         } finally {
             platform.closeFile(fd);
         }
+    }
+
+    /**
+     * Maps anonymous memory and faults every page in, off the caller's thread (on a virtual
+     * thread). Cancelling the future, or a failure while faulting in, unmaps the memory: nothing
+     * leaks.
+     *
+     * @param size the length in bytes, at least 1
+     * @param prot {@code PROT_*} bits
+     * @param flags {@code MAP_*} bits, as for {@link #createAnonymous(long, int, int)}
+     * @return a future that completes with the prefaulted mapping, or with the exception that
+     *     {@link #createAnonymous(long, int, int)} would throw
+     */
+    public static CompletableFuture<MemoryMap> createAnonymousAsync(long size, int prot, int flags) {
+        return createAnonymousAsync(size, prot, flags, AsyncMapping.DEFAULT_EXECUTOR);
+    }
+
+    /**
+     * As {@link #createAnonymousAsync(long, int, int)}, on the caller's executor.
+     *
+     * @param size the length in bytes, at least 1
+     * @param prot {@code PROT_*} bits
+     * @param flags {@code MAP_*} bits
+     * @param executor where the mapping and the prefault run
+     * @return a future that completes with the prefaulted mapping
+     */
+    public static CompletableFuture<MemoryMap> createAnonymousAsync(long size, int prot, int flags,
+            Executor executor) {
+        return AsyncMapping.start(() -> createAnonymous(size, prot, flags), executor);
+    }
+
+    /**
+     * Maps part of a file and faults every page in (reading it from storage), off the caller's
+     * thread (on a virtual thread). Cancelling the future, or a failure, unmaps it again.
+     *
+     * @param file a regular file
+     * @param offset where the mapping starts in the file
+     * @param size the length in bytes
+     * @param prot {@code PROT_*} bits
+     * @param flags {@code MAP_*} bits
+     * @return a future that completes with the prefaulted mapping, or with the exception that
+     *     {@link #createFileMapping(Path, long, long, int, int)} would throw
+     */
+    public static CompletableFuture<MemoryMap> createFileMappingAsync(Path file, long offset, long size, int prot,
+            int flags) {
+        return createFileMappingAsync(file, offset, size, prot, flags, AsyncMapping.DEFAULT_EXECUTOR);
+    }
+
+    /**
+     * As {@link #createFileMappingAsync(Path, long, long, int, int)}, on the caller's executor.
+     *
+     * @param file a regular file
+     * @param offset where the mapping starts in the file
+     * @param size the length in bytes
+     * @param prot {@code PROT_*} bits
+     * @param flags {@code MAP_*} bits
+     * @param executor where the mapping and the prefault run
+     * @return a future that completes with the prefaulted mapping
+     */
+    public static CompletableFuture<MemoryMap> createFileMappingAsync(Path file, long offset, long size, int prot,
+            int flags, Executor executor) {
+        return AsyncMapping.start(() -> createFileMapping(file, offset, size, prot, flags), executor);
     }
 
     // ---------------------------------------------------------------- state
@@ -431,12 +505,7 @@ public final class MemoryMap implements AutoCloseable {
                 epoch = Epoch.open(current.arena, address, size, prot);
                 return;
             }
-            try {
-                retire(current.arena);
-            } catch (IllegalStateException inUse) {
-                throw new MMapException(call + " on " + this + ": a view is in use by a native call on another "
-                        + "thread; the protection is unchanged, retry when that call has returned", inUse);
-            }
+            retireViews(call, current, "the protection is unchanged");
             // Until the kernel enforces the new protection, hand out only the rights that both the
             // old and the new one grant: a view or read/write that starts in between must not fault
             // once it is in force.
@@ -548,7 +617,9 @@ public final class MemoryMap implements AutoCloseable {
                 throw new MMapException(call + " on " + this + ": POPULATE cannot fault in pages that may not "
                         + "be accessed; call mprotect(PROT_READ) first");
             }
-            platform.advise(address + offset, length, advice, e.allows(PROT_WRITE));
+            // Populating a private file mapping for writing would copy every page; reading is enough.
+            boolean populateForWrite = e.allows(PROT_WRITE) && (file == null || (flags & MAP_PRIVATE) == 0);
+            platform.advise(address + offset, length, advice, populateForWrite);
         }
     }
 
@@ -585,6 +656,41 @@ public final class MemoryMap implements AutoCloseable {
     }
 
     /**
+     * Grows (or shrinks) a mapping that was created from a {@link Path}, extending the file first
+     * when the new end lies past it. On Linux this is one {@code mremap}, which may move the
+     * mapping. This {@code MemoryMap} is closed afterwards: every view of it throws
+     * {@link IllegalStateException}, and the returned mapping takes its place.
+     *
+     * @param newSize the new length in bytes, at least 1
+     * @return the resized mapping, with the same protection and flags
+     * @throws MMapInvalidParameterException when {@code newSize} is not positive
+     * @throws MMapException when the mapping is closed, was not created from a path, the file
+     *     cannot be extended, or the kernel refuses (this mapping then stays open and unchanged)
+     */
+    public MemoryMap resize(long newSize) {
+        String call = "resize(" + newSize + ")";
+        Arguments.size(call, newSize);
+        synchronized (control) {
+            Epoch e = open(call);
+            if (file == null) {
+                throw new MMapException(call + " on " + this + ": only a mapping created from a Path can be resized; "
+                        + "map the file by path, or map a new range yourself");
+            }
+            FileChecks.extend(platform, file, fileOffset + newSize);
+            retireViews(call, e, "it stays mapped as it was");
+            epoch = null;
+            long moved;
+            try {
+                moved = platform.remap(address, size, newSize);
+            } catch (RuntimeException refused) {
+                epoch = Epoch.open(Arena.ofShared(), address, size, e.prot);
+                throw refused;
+            }
+            return new MemoryMap(platform, moved, newSize, e.prot, flags, source, file, fileOffset);
+        }
+    }
+
+    /**
      * Unmaps the memory. Every view becomes invalid first; other threads reading or writing
      * through them get {@link IllegalStateException}. Calling {@code close()} again does nothing.
      *
@@ -598,14 +704,8 @@ public final class MemoryMap implements AutoCloseable {
             if (e == null) {
                 return;
             }
+            retireViews("close()", e, "it stays mapped");
             epoch = null;
-            try {
-                retire(e.arena);
-            } catch (IllegalStateException inUse) {
-                epoch = e;
-                throw new MMapException("close(): " + this + " is in use by a native call on another thread; "
-                        + "it stays mapped, retry when that call has returned", inUse);
-            }
             platform.unmap(address, size);
         }
     }
@@ -635,6 +735,15 @@ public final class MemoryMap implements AutoCloseable {
      * Two leave room for one call between the check and the access, as C1-compiled code makes. This
      * narrows the window to almost nothing; only a JDK with that bug fixed closes it.
      */
+    private void retireViews(String call, Epoch e, String unchanged) {
+        try {
+            retire(e.arena);
+        } catch (IllegalStateException inUse) {
+            throw new MMapException(call + " on " + this + ": a view is in use by a native call on another thread; "
+                    + unchanged + ", retry when that call has returned", inUse);
+        }
+    }
+
     private static void retire(Arena arena) {
         arena.close();
         for (int i = 0; i < EXTRA_HANDSHAKES; i++) {

@@ -57,6 +57,14 @@ public final class Mman {
      * {@link MemoryMap#madvise(Advice)} with {@link Advice#POPULATE} to have them reported.
      */
     public static final int MAP_POPULATE = 0x8000;
+    /**
+     * mman's extension: back the mapping with reserved huge pages ({@code MAP_HUGETLB}, Linux).
+     * It needs huge pages reserved by the administrator ({@code sysctl vm.nr_hugepages=N}) and a
+     * size that is a multiple of the huge page size; without them the mapping fails with a hint.
+     * Transparent huge pages need no reservation: use {@link MemoryMap#madvise(Advice)} with
+     * {@link Advice#HUGEPAGE}.
+     */
+    public static final int MAP_HUGETLB = 0x40000;
 
     /** Schedule the write-back and return at once. */
     public static final int MS_ASYNC = 1;

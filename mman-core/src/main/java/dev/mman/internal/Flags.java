@@ -8,9 +8,11 @@ public final class Flags {
     private static final String[] PROT_NAMES = {"PROT_READ", "PROT_WRITE", "PROT_EXEC"};
     private static final int[] MAP_BITS = {
         PortableBits.MAP_SHARED, PortableBits.MAP_PRIVATE, PortableBits.MAP_FIXED,
-        PortableBits.MAP_ANONYMOUS, PortableBits.MAP_POPULATE
+        PortableBits.MAP_ANONYMOUS, PortableBits.MAP_POPULATE, PortableBits.MAP_HUGETLB
     };
-    private static final String[] MAP_NAMES = {"MAP_SHARED", "MAP_PRIVATE", "MAP_FIXED", "MAP_ANONYMOUS", "MAP_POPULATE"};
+    private static final String[] MAP_NAMES = {
+        "MAP_SHARED", "MAP_PRIVATE", "MAP_FIXED", "MAP_ANONYMOUS", "MAP_POPULATE", "MAP_HUGETLB"
+    };
     private static final String[] MS_NAMES = {"MS_ASYNC", "MS_SYNC", "MS_INVALIDATE"};
 
     private Flags() {}

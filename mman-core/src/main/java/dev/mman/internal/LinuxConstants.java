@@ -13,6 +13,7 @@ public final class LinuxConstants implements PosixConstants {
     static final int MAP_FIXED = 0x10;
     static final int MAP_ANONYMOUS = 0x20;
     static final int MAP_POPULATE = 0x8000;
+    static final int MAP_HUGETLB = 0x40000;
 
     static final int MS_ASYNC = 1;
     static final int MS_INVALIDATE = 2;
@@ -21,9 +22,11 @@ public final class LinuxConstants implements PosixConstants {
     private static final int[] NATIVE_PROT = {1, 2, 4};
     private static final int[] PORTABLE_MAP = {
         PortableBits.MAP_SHARED, PortableBits.MAP_PRIVATE, PortableBits.MAP_FIXED,
-        PortableBits.MAP_ANONYMOUS, PortableBits.MAP_POPULATE
+        PortableBits.MAP_ANONYMOUS, PortableBits.MAP_POPULATE, PortableBits.MAP_HUGETLB
     };
-    private static final int[] NATIVE_MAP = {MAP_SHARED, MAP_PRIVATE, MAP_FIXED, MAP_ANONYMOUS, MAP_POPULATE};
+    private static final int[] NATIVE_MAP = {
+        MAP_SHARED, MAP_PRIVATE, MAP_FIXED, MAP_ANONYMOUS, MAP_POPULATE, MAP_HUGETLB
+    };
     private static final int[] NATIVE_MS = {MS_ASYNC, MS_SYNC, MS_INVALIDATE};
 
     private LinuxConstants() {}

@@ -46,6 +46,15 @@ final class LinuxPlatform implements Platform {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle GETRLIMIT = Native.withErrno("getrlimit",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle SHM_OPEN = Native.withErrno("shm_open",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle SHM_UNLINK = Native.withErrno("shm_unlink",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle FTRUNCATE = Native.withErrno("ftruncate",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle MREMAP = Native.withErrno("mremap",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT),
+            Linker.Option.firstVariadicArg(4));
     private static final MethodHandle FDATASYNC = Native.withErrno("fdatasync",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     /** Returns the error number itself instead of setting errno, so it needs no captured state. */
@@ -57,7 +66,12 @@ final class LinuxPlatform implements Platform {
     private static final int O_RDWR = 2;
     private static final int O_ACCMODE = 3;
     private static final int O_CLOEXEC = 0x80000;
+    private static final int O_CREAT = 0x40;
+    private static final int O_EXCL = 0x80;
+    private static final int MREMAP_MAYMOVE = 1;
     private static final int F_GETFL = 3;
+    private static final int ENOENT = 2;
+    private static final int EEXIST = 17;
     private static final int EBADF = 9;
     private static final int RLIMIT_MEMLOCK = 8;
     private static final int POSIX_FADV_DONTNEED = 4;
@@ -114,7 +128,7 @@ final class LinuxPlatform implements Platform {
         int nativeProt = C.protection(prot);
         int nativeFlags = C.mapFlags(flags);
         return call(String.format("mmap(NULL, %d, %s, %s, %d, %d)", size, Flags.protection(prot),
-                        Flags.mapping(flags), fd, offset), this::mapHint, true,
+                        Flags.mapping(flags), fd, offset), errno -> mapHint(errno, flags), true,
                 state -> (long) MMAP.invokeExact(state, 0L, size, nativeProt, nativeFlags, fd, offset));
     }
 
@@ -189,13 +203,10 @@ final class LinuxPlatform implements Platform {
     @Override
     public FileStatus fileStatus(int fd) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = Native.callState(arena);
-            int accessMode = (int) FCNTL.invokeExact(state, fd, F_GETFL);
+            int accessMode = (int) call("fcntl(" + fd + ", F_GETFL)", NO_HINT, false, EBADF,
+                    state -> (int) FCNTL.invokeExact(state, fd, F_GETFL));
             if (accessMode == -1) {
-                if (Native.errno(state) == EBADF) {
-                    return null;
-                }
-                throw failure("fcntl(" + fd + ", F_GETFL)", Native.errno(state), NO_HINT, false);
+                return null;
             }
             MemorySegment stat = arena.allocate(STAT_BUFFER, 16);
             call("fstat(" + fd + ")", NO_HINT, false, s -> (int) FSTAT.invokeExact(s, fd, stat));
@@ -205,10 +216,6 @@ final class LinuxPlatform implements Platform {
             long size = kind == FileStatus.Kind.REGULAR ? stat.get(ValueLayout.JAVA_LONG, STAT_SIZE_OFFSET) : 0;
             int access = accessMode & O_ACCMODE;
             return new FileStatus(kind, size, access != 1, access != O_RDONLY);
-        } catch (MMapException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new MMapException("fstat(" + fd + ") failed", t);
         }
     }
 
@@ -230,6 +237,54 @@ final class LinuxPlatform implements Platform {
             long soft = limits.get(JAVA_LONG, 0);
             return soft == -1 ? Long.MAX_VALUE : soft;
         }
+    }
+
+    @Override
+    public int sharedMemoryCreate(String name, int mode) {
+        return sharedMemory("shm_open(" + name + ", O_RDWR|O_CREAT|O_EXCL, 0" + Integer.toOctalString(mode) + ")",
+                name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode, EEXIST);
+    }
+
+    @Override
+    public int sharedMemoryOpen(String name) {
+        return sharedMemory("shm_open(" + name + ", O_RDWR)", name, O_RDWR | O_CLOEXEC, 0, ENOENT);
+    }
+
+    /** shm_open, returning -1 instead of failing when errno is {@code absent}. */
+    private static int sharedMemory(String request, String name, int flags, int mode, int absent) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cName = arena.allocateFrom(name);
+            return (int) call(request, errno -> errno == 13
+                            ? "another user owns that name and its permissions do not let you in" : null, false,
+                    absent, state -> (int) SHM_OPEN.invokeExact(state, cName, flags, mode));
+        }
+    }
+
+    @Override
+    public boolean sharedMemoryUnlink(String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cName = arena.allocateFrom(name);
+            return call("shm_unlink(" + name + ")", NO_HINT, false, ENOENT,
+                    state -> (int) SHM_UNLINK.invokeExact(state, cName)) == 0;
+        }
+    }
+
+    @Override
+    public void truncate(int fd, long size) {
+        call("ftruncate(" + fd + ", " + size + ")", errno -> errno == 28 ? "the file system is full" : null, false,
+                state -> (int) FTRUNCATE.invokeExact(state, fd, size));
+    }
+
+    @Override
+    public long remap(long address, long oldSize, long newSize) {
+        return call(String.format("mremap(0x%x, %d, %d, MREMAP_MAYMOVE)", address, oldSize, newSize),
+                errno -> errno == 12 ? "the process ran out of address space or of mappings" : null, true,
+                state -> (long) MREMAP.invokeExact(state, address, oldSize, newSize, MREMAP_MAYMOVE));
+    }
+
+    @Override
+    public int sharedMemoryNameMax() {
+        return C.sharedMemoryNameMax();
     }
 
     @Override
@@ -281,7 +336,12 @@ final class LinuxPlatform implements Platform {
         return open >= 0 && close > open ? text.substring(open + 1, close) : text.strip();
     }
 
-    private String mapHint(int errno) {
+    private String mapHint(int errno, int flags) {
+        if (errno == 12 && (flags & PortableBits.MAP_HUGETLB) != 0) {
+            return "no free huge pages of the default size are reserved: reserve some with "
+                    + "`sysctl vm.nr_hugepages=N` (see /proc/meminfo HugePages_Free), or use "
+                    + "madvise(Advice.HUGEPAGE) for transparent huge pages instead";
+        }
         return switch (errno) {
             case 12 -> "the process ran out of address space or of mappings: check `ulimit -v` and "
                     + "`sysctl vm.max_map_count`";
@@ -329,6 +389,12 @@ final class LinuxPlatform implements Platform {
     }
 
     private static long call(String request, IntFunction<String> hint, boolean allocation, Call call) {
+        return call(request, hint, allocation, 0, call);
+    }
+
+    /** Makes a call; returns -1 when it fails with errno {@code tolerated}, and throws otherwise. */
+    private static long call(String request, IntFunction<String> hint, boolean allocation, int tolerated,
+            Call call) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = Native.callState(arena);
             long result;
@@ -339,7 +405,7 @@ final class LinuxPlatform implements Platform {
             } catch (Throwable t) {
                 throw new MMapException(request + " could not be called", t);
             }
-            if (result == -1) {
+            if (result == -1 && Native.errno(state) != tolerated) {
                 throw failure(request, Native.errno(state), hint, allocation);
             }
             return result;

@@ -155,6 +155,58 @@ public interface Platform {
      * @return bytes, or {@link Long#MAX_VALUE} when unlimited
      */
     long lockedMemoryLimit();
+    /**
+     * Creates a named shared-memory object exclusively ({@code shm_open} with
+     * {@code O_CREAT|O_EXCL}).
+     *
+     * @param name the validated name, with its leading slash
+     * @param mode the permission bits, such as {@code 0600}
+     * @return the descriptor, or -1 when the name exists already
+     */
+    int sharedMemoryCreate(String name, int mode);
+
+    /**
+     * Opens an existing named shared-memory object for reading and writing.
+     *
+     * @param name the validated name, with its leading slash
+     * @return the descriptor, or -1 when no object has that name
+     */
+    int sharedMemoryOpen(String name);
+
+    /**
+     * Removes a shared-memory name ({@code shm_unlink}). Mappings of it stay valid.
+     *
+     * @param name the validated name, with its leading slash
+     * @return false when no object had that name
+     */
+    boolean sharedMemoryUnlink(String name);
+
+    /**
+     * Sets the length of an open file or shared-memory object ({@code ftruncate}).
+     *
+     * @param fd the descriptor, open for writing
+     * @param size the new length
+     */
+    void truncate(int fd, long size);
+
+    /**
+     * Resizes a mapping, moving it when it cannot grow in place ({@code mremap} with
+     * {@code MREMAP_MAYMOVE}). The old address range is invalid afterwards.
+     *
+     * @param address the start of the mapping
+     * @param oldSize its length
+     * @param newSize the new length
+     * @return the new start
+     * @throws UnsupportedOperationException when the platform has no {@code mremap}
+     */
+    long remap(long address, long oldSize, long newSize);
+
+    /**
+     * The longest shared-memory name the platform accepts, without the leading slash.
+     *
+     * @return bytes
+     */
+    int sharedMemoryNameMax();
 
     /**
      * Writes back the dirty pages of a file range and then asks the kernel to drop the range from

@@ -150,6 +150,36 @@ final class Platforms {
         }
 
         @Override
+        public int sharedMemoryCreate(String name, int mode) {
+            throw refuse();
+        }
+
+        @Override
+        public int sharedMemoryOpen(String name) {
+            throw refuse();
+        }
+
+        @Override
+        public boolean sharedMemoryUnlink(String name) {
+            throw refuse();
+        }
+
+        @Override
+        public void truncate(int fd, long size) {
+            throw refuse();
+        }
+
+        @Override
+        public long remap(long address, long oldSize, long newSize) {
+            throw refuse();
+        }
+
+        @Override
+        public int sharedMemoryNameMax() {
+            throw refuse();
+        }
+
+        @Override
         public void dropCache(int fd, long offset, long length) {
             throw refuse();
         }

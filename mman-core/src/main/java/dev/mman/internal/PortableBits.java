@@ -16,6 +16,7 @@ final class PortableBits {
     static final int MAP_FIXED = 0x10;
     static final int MAP_ANONYMOUS = 0x20;
     static final int MAP_POPULATE = 0x8000;
+    static final int MAP_HUGETLB = 0x40000;
 
     static final int MS_ASYNC = 1;
     static final int MS_SYNC = 2;

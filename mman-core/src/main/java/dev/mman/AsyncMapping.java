@@ -1,0 +1,44 @@
+package dev.mman;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+
+/**
+ * Creates and prefaults a mapping off the caller's thread. Whatever happens to the future,
+ * exactly one party owns the mapping: the future's consumer when it completes normally, and this
+ * class otherwise, which unmaps it.
+ */
+final class AsyncMapping {
+
+    /** One virtual thread per mapping: mapping and faulting in block in the kernel. */
+    static final Executor DEFAULT_EXECUTOR = command -> Thread.ofVirtual().name("mman-async-map").start(command);
+
+    private AsyncMapping() {}
+
+    static CompletableFuture<MemoryMap> start(Supplier<MemoryMap> create, Executor executor) {
+        CompletableFuture<MemoryMap> future = new CompletableFuture<>();
+        executor.execute(() -> {
+            if (future.isDone()) {
+                return; // cancelled before it started: nothing to map
+            }
+            MemoryMap map = null;
+            try {
+                map = create.get();
+                if ((map.protection() & Mman.PROT_READ) != 0 && !future.isDone()) {
+                    map.madvise(Advice.POPULATE);
+                }
+            } catch (Throwable failure) {
+                if (map != null) {
+                    map.close();
+                }
+                future.completeExceptionally(failure);
+                return;
+            }
+            if (!future.complete(map)) {
+                map.close(); // cancelled while mapping: nobody else will ever see it
+            }
+        });
+        return future;
+    }
+}

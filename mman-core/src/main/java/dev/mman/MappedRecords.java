@@ -1,0 +1,176 @@
+package dev.mman;
+
+import dev.mman.internal.Platform;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * Fixed-size records of a file, read as zero-copy {@link MemorySegment} views through a window
+ * that slides over the file. Files far larger than RAM or the address space stream through,
+ * because only one window (64 MiB unless told otherwise) is mapped at a time, with
+ * {@code MADV_SEQUENTIAL}.
+ *
+ * <pre>{@code
+ * StructLayout row = MemoryLayout.structLayout(JAVA_INT.withName("id"), MemoryLayout.paddingLayout(4),
+ *         JAVA_DOUBLE.withName("value"));
+ * try (Stream<MemorySegment> rows = MappedRecords.of(path, row).stream()) {
+ *     double total = rows.mapToDouble(r -> r.get(JAVA_DOUBLE, 8)).sum();
+ * }
+ * }</pre>
+ *
+ * <p><b>Lifetime of a record.</b> A record view is valid while its window is mapped: until the
+ * iteration moves past the window, or the stream or iterator is closed. After that it throws
+ * {@link IllegalStateException}; copy what you keep ({@code record.toArray(...)}). For the same
+ * reason the stream is sequential: it never splits for parallel work.
+ *
+ * <p>A file whose length is not a multiple of the record size has a partial record at its end.
+ * That is an error, reported before the first record, unless {@link #skippingPartialTail()} is
+ * used. Instances are immutable; each {@code with...} method returns a new one.
+ */
+public final class MappedRecords {
+
+    /** The default window: 64 MiB. */
+    public static final long DEFAULT_WINDOW = 64L << 20;
+
+    private final Path file;
+    private final long recordSize;
+    private final long windowSize;
+    private final boolean skipPartialTail;
+
+    private MappedRecords(Path file, long recordSize, long windowSize, boolean skipPartialTail) {
+        this.file = file;
+        this.recordSize = recordSize;
+        this.windowSize = windowSize;
+        this.skipPartialTail = skipPartialTail;
+    }
+
+    /**
+     * Records of {@code recordSize} bytes.
+     *
+     * @param file a regular file
+     * @param recordSize bytes per record, at least 1
+     * @return the records, with the default window and strict tail handling
+     * @throws MMapInvalidParameterException when {@code recordSize} is not positive
+     */
+    public static MappedRecords of(Path file, long recordSize) {
+        Objects.requireNonNull(file, "file");
+        if (recordSize <= 0) {
+            throw Arguments.invalid("MappedRecords.of(" + file + ", " + recordSize + "): the record size "
+                    + recordSize + " is not positive");
+        }
+        return new MappedRecords(file, recordSize, DEFAULT_WINDOW, false);
+    }
+
+    /**
+     * Records laid out as {@code layout}; each record is {@code layout.byteSize()} bytes.
+     *
+     * @param file a regular file
+     * @param layout the layout of one record
+     * @return the records
+     * @throws MMapInvalidParameterException when the layout has no bytes
+     */
+    public static MappedRecords of(Path file, MemoryLayout layout) {
+        return of(file, Objects.requireNonNull(layout, "layout").byteSize());
+    }
+
+    /**
+     * These records, read through a window of another size. The window is rounded down to whole
+     * pages and is always large enough for one record.
+     *
+     * @param bytes the window size, at least one page
+     * @return new records
+     * @throws MMapInvalidParameterException when {@code bytes} is smaller than a page
+     */
+    public MappedRecords withWindowSize(long bytes) {
+        long page = Mman.allocationGranularity();
+        if (bytes < page) {
+            throw Arguments.invalid("withWindowSize(" + bytes + "): the window must be at least one page ("
+                    + page + " bytes)");
+        }
+        return new MappedRecords(file, recordSize, bytes - bytes % page, skipPartialTail);
+    }
+
+    /**
+     * These records, ignoring a partial record at the end of the file instead of failing.
+     *
+     * @return new records
+     */
+    public MappedRecords skippingPartialTail() {
+        return new MappedRecords(file, recordSize, windowSize, true);
+    }
+
+    /**
+     * The number of whole records in the file now.
+     *
+     * @return the count
+     * @throws MMapException when the file cannot be read, or it ends in a partial record and
+     *     {@link #skippingPartialTail()} was not used
+     */
+    public long count() {
+        Platform platform = Platform.current();
+        FileChecks.path("MappedRecords(" + file + ")", file);
+        int fd = platform.openFile(file, false);
+        try {
+            return wholeRecords(platform.fileStatus(fd).size());
+        } finally {
+            platform.closeFile(fd);
+        }
+    }
+
+    long wholeRecords(long fileSize) {
+        long tail = fileSize % recordSize;
+        if (tail != 0 && !skipPartialTail) {
+            throw Arguments.invalid("MappedRecords(" + file + "): the file is " + fileSize + " bytes, not a "
+                    + "multiple of the record size " + recordSize + "; its last " + tail + " bytes are a partial "
+                    + "record. Use skippingPartialTail() to ignore them");
+        }
+        return fileSize / recordSize;
+    }
+
+    /**
+     * An iterator over the records. Close it when you stop early; it also closes itself after
+     * the last record, and an iterator that is dropped unclosed is unmapped by the garbage
+     * collector.
+     *
+     * @return a new iterator, positioned before the first record
+     * @throws MMapException when the file cannot be opened or ends in a partial record
+     */
+    public RecordIterator iterator() {
+        return new RecordIterator(file, recordSize, windowSize, this::wholeRecords);
+    }
+
+    /**
+     * A sequential stream of the records. Close it (try-with-resources) to unmap the window at
+     * once; a stream that is dropped unclosed is unmapped by the garbage collector.
+     *
+     * @return a new stream
+     * @throws MMapException when the file cannot be opened or ends in a partial record
+     */
+    public Stream<MemorySegment> stream() {
+        RecordIterator records = iterator();
+        Spliterator<MemorySegment> oneByOne = new Spliterators.AbstractSpliterator<>(records.remaining(),
+                Spliterator.ORDERED | Spliterator.SIZED | Spliterator.NONNULL | Spliterator.IMMUTABLE) {
+            @Override
+            public boolean tryAdvance(Consumer<? super MemorySegment> action) {
+                if (!records.hasNext()) {
+                    return false;
+                }
+                action.accept(records.next());
+                return true;
+            }
+
+            @Override
+            public Spliterator<MemorySegment> trySplit() {
+                return null; // a record dies with its window, so records cannot be handed to other threads
+            }
+        };
+        return StreamSupport.stream(oneByOne, false).onClose(records::close);
+    }
+}

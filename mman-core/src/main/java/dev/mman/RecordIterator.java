@@ -1,0 +1,138 @@
+package dev.mman;
+
+import static dev.mman.Mman.MAP_SHARED;
+import static dev.mman.Mman.PROT_READ;
+
+import dev.mman.internal.Platform;
+import java.lang.foreign.MemorySegment;
+import java.lang.ref.Cleaner;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.function.LongUnaryOperator;
+
+/**
+ * Walks the records of a file through one mapped window at a time; made by
+ * {@link MappedRecords#iterator()}. Not thread-safe: one thread iterates.
+ */
+public final class RecordIterator implements Iterator<MemorySegment>, AutoCloseable {
+
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private final long recordSize;
+    private final long windowSize;
+    private final long records;
+    private final Window window;
+    private final Cleaner.Cleanable cleanable;
+    private long next;
+
+    /** The mapped window and the open file: what must be released, even if the iterator is dropped. */
+    private static final class Window implements Runnable {
+        private final Platform platform;
+        private final int fd;
+        private MemoryMap map;
+        private long startOffset;
+        private long endRecord;
+        private boolean released;
+
+        Window(Platform platform, int fd) {
+            this.platform = platform;
+            this.fd = fd;
+        }
+
+        @Override
+        public synchronized void run() {
+            if (!released) {
+                released = true;
+                unmap();
+                platform.closeFile(fd);
+            }
+        }
+
+        synchronized void unmap() {
+            if (map != null) {
+                map.close();
+                map = null;
+            }
+        }
+    }
+
+    RecordIterator(Path file, long recordSize, long windowSize, LongUnaryOperator wholeRecords) {
+        Platform platform = Platform.current();
+        FileChecks.path("MappedRecords(" + file + ")", file);
+        int fd = platform.openFile(file, false);
+        try {
+            this.records = wholeRecords.applyAsLong(platform.fileStatus(fd).size());
+        } catch (RuntimeException e) {
+            platform.closeFile(fd);
+            throw e;
+        }
+        this.recordSize = recordSize;
+        this.windowSize = windowSize;
+        this.window = new Window(platform, fd);
+        this.cleanable = CLEANER.register(this, window);
+    }
+
+    /**
+     * Whether another record follows. After the last record the window is unmapped.
+     *
+     * @return true while records remain
+     */
+    @Override
+    public boolean hasNext() {
+        if (next < records && !window.released) {
+            return true;
+        }
+        close();
+        return false;
+    }
+
+    /**
+     * The next record, a read-only view valid until the iteration leaves its window.
+     *
+     * @return the record
+     * @throws NoSuchElementException after the last record, or after {@link #close()}
+     */
+    @Override
+    public MemorySegment next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException("no record follows record " + (next - 1) + " of " + records);
+        }
+        if (window.map == null || next >= window.endRecord) {
+            slide();
+        }
+        long offset = next * recordSize - window.startOffset;
+        next++;
+        return window.map.asSegment().asSlice(offset, recordSize);
+    }
+
+    /**
+     * How many records are left.
+     *
+     * @return the count
+     */
+    public long remaining() {
+        return records - next;
+    }
+
+    private void slide() {
+        window.unmap();
+        long page = window.platform.allocationGranularity();
+        long start = next * recordSize;
+        long mapStart = start - start % page;
+        long wanted = Math.max(windowSize, start - mapStart + recordSize);
+        long fileEnd = records * recordSize;
+        long length = Math.min(wanted, fileEnd - mapStart);
+        MemoryMap map = MemoryMap.createFileMapping(window.fd, mapStart, length, PROT_READ, MAP_SHARED);
+        map.madvise(Advice.SEQUENTIAL);
+        window.map = map;
+        window.startOffset = mapStart;
+        window.endRecord = Math.min(records, (mapStart + length) / recordSize);
+    }
+
+    /** Unmaps the window and closes the file. Records handed out become invalid. Idempotent. */
+    @Override
+    public void close() {
+        cleanable.clean();
+    }
+}
