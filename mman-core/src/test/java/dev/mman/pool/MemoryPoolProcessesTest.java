@@ -8,6 +8,7 @@ import dev.mman.testing.ChildJvm;
 import dev.mman.testing.ChildResult;
 import dev.mman.testing.RunningChild;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,23 +43,23 @@ class MemoryPoolProcessesTest {
 
     @Test
     void twoProcessesTimesAMillionCyclesNeverShareABlock() {
-        contend(2, 1_000_000);
+        contend(2, 1_000_000, ChildJvm.DEFAULT_TIMEOUT);
     }
 
     @Test
     @Tag("stress")
     void fourProcessesTimesFiveMillionCyclesNeverShareABlock() {
-        contend(4, 5_000_000);
+        contend(4, 5_000_000, Duration.ofMinutes(5));
     }
 
-    private void contend(int processes, long cycles) {
+    private void contend(int processes, long cycles, Duration limit) {
         try (SharedMemory memory = SharedMemory.create(poolName, MemoryPool.requiredSize(64, BLOCKS));
                 SharedMemory barrier = SharedMemory.create(barrierName, 4096)) {
             MemoryPool pool = MemoryPool.format(memory, 64);
             assertEquals(BLOCKS, pool.capacity());
             List<RunningChild> running = new ArrayList<>();
             for (int owner = 1; owner <= processes; owner++) {
-                running.add(ChildJvm.in(dir).start(PoolPeer.class.getName(), poolName, barrierName,
+                running.add(ChildJvm.in(dir).withTimeout(limit).start(PoolPeer.class.getName(), poolName, barrierName,
                         String.valueOf(processes), String.valueOf(owner), String.valueOf(cycles),
                         String.valueOf(MAX_HELD)));
             }

@@ -14,6 +14,7 @@ import dev.mman.MMapInvalidParameterException;
 import dev.mman.MemoryMap;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -62,6 +63,37 @@ class MemoryPoolTest {
                 pool.free(offset);
             }
             assertEquals(capacity, pool.available());
+        }
+    }
+
+    @Test
+    void allocateAndFreeCreateNoJavaObjects() throws ReflectiveOperationException {
+        // Reached reflectively: the tests compile inside module dev.mman, which does not read java.management.
+        Object threads = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean")
+                .invoke(null);
+        Method allocatedBytes = Class.forName("com.sun.management.ThreadMXBean")
+                .getMethod("getCurrentThreadAllocatedBytes");
+        try (MemoryMap map = MemoryMap.createAnonymous(MemoryPool.requiredSize(64, 4096))) {
+            MemoryPool pool = MemoryPool.format(map, 64);
+            for (int i = 0; i < 2048; i++) {
+                pool.allocate(); // half full, so that the search crosses words
+            }
+            long checksum = 0;
+            for (int i = 0; i < 200_000; i++) {
+                long block = pool.tryAllocate();
+                pool.free(block);
+                checksum += block;
+            }
+            long before = (long) allocatedBytes.invoke(threads);
+            for (int i = 0; i < 100_000; i++) {
+                long block = pool.tryAllocate();
+                pool.free(block);
+                checksum += block;
+            }
+            long allocated = (long) allocatedBytes.invoke(threads) - before;
+            // Less than a byte per cycle: nothing per call, only what the JVM itself does now and then.
+            assertTrue(allocated < 100_000,
+                    allocated + " bytes allocated in 100,000 cycles (checksum " + checksum + ")");
         }
     }
 
