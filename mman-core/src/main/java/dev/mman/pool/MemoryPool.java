@@ -53,6 +53,11 @@ import java.util.Objects;
  * its own rotating position, seeded from the process id, so that processes do not all fight over
  * the first bitmap word.
  *
+ * <h2>Processes that die</h2>
+ * The pool does not know which process holds which block. Blocks held by a process that exits or is
+ * killed without freeing them stay in use until the mapping is formatted again; free them from
+ * the surviving process if your protocol knows their offsets.
+ *
  * <h2>Lifetime</h2>
  * The pool does not own the mapping. Once the mapping is closed (or an {@code mprotect} takes
  * rights away), every method that touches the memory, and every view handed out earlier, throws
