@@ -1,0 +1,279 @@
+package dev.mman.pool;
+
+import static dev.mman.Mman.MAP_SHARED;
+import static dev.mman.Mman.PROT_READ;
+import static dev.mman.Mman.PROT_WRITE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mman.MMapException;
+import dev.mman.MMapInvalidParameterException;
+import dev.mman.MemoryMap;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class MemoryPoolTest {
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @ValueSource(longs = {8, 24, 64, 96, 4096, 12288})
+    void handsOutEveryBlockOnceAlignedAndInsideTheMappingThenReportsFull(long blockSize) {
+        try (MemoryMap map = MemoryMap.createAnonymous(256 * 1024)) {
+            MemoryPool pool = MemoryPool.format(map, blockSize);
+            long capacity = pool.capacity();
+            assertTrue(capacity * blockSize > 256 * 1024 - 2 * 4096 - capacity / 8 - 64 - blockSize,
+                    "the pool wastes space: " + pool);
+            long alignment = Math.min(Long.lowestOneBit(blockSize), 4096);
+            Set<Long> seen = new HashSet<>();
+            long first = pool.allocate();
+            assertEquals(0, (map.address() + first) % Math.max(64, alignment), "the first block, at " + first);
+            pool.free(first);
+            for (long i = 0; i < capacity; i++) {
+                long offset = pool.allocate();
+                assertTrue(seen.add(offset), "offset " + offset + " handed out twice");
+                assertEquals(0, (map.address() + offset) % alignment, "offset " + offset);
+                assertTrue(offset >= PoolHeader.SIZE + (capacity + 7) / 8 && offset + blockSize <= map.size(),
+                        "offset " + offset + " overlaps the header, the bitmap or the end");
+            }
+            assertEquals(0, pool.available());
+            assertEquals(MemoryPool.FULL, pool.tryAllocate());
+            MMapException full = assertThrows(MMapException.class, pool::allocate);
+            assertTrue(full.getMessage().contains("all " + capacity + " blocks of " + blockSize + " bytes"),
+                    full.getMessage());
+
+            long given = seen.iterator().next();
+            pool.free(given);
+            assertEquals(1, pool.available());
+            assertEquals(given, pool.allocate());
+            for (long offset : seen) {
+                pool.free(offset);
+            }
+            assertEquals(capacity, pool.available());
+        }
+    }
+
+    @Test
+    void allocateAndFreeCreateNoJavaObjects() throws ReflectiveOperationException {
+        // Reached reflectively: the tests compile inside module dev.mman, which does not read java.management.
+        Object threads = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean")
+                .invoke(null);
+        Method allocatedBytes = Class.forName("com.sun.management.ThreadMXBean")
+                .getMethod("getCurrentThreadAllocatedBytes");
+        try (MemoryMap map = MemoryMap.createAnonymous(MemoryPool.requiredSize(64, 4096))) {
+            MemoryPool pool = MemoryPool.format(map, 64);
+            for (int i = 0; i < 2048; i++) {
+                pool.allocate(); // half full, so that the search crosses words
+            }
+            long checksum = 0;
+            for (int i = 0; i < 200_000; i++) {
+                long block = pool.tryAllocate();
+                pool.free(block);
+                checksum += block;
+            }
+            long before = (long) allocatedBytes.invoke(threads);
+            for (int i = 0; i < 100_000; i++) {
+                long block = pool.tryAllocate();
+                pool.free(block);
+                checksum += block;
+            }
+            long allocated = (long) allocatedBytes.invoke(threads) - before;
+            // Less than a byte per cycle: nothing per call, only what the JVM itself does now and then.
+            assertTrue(allocated < 100_000,
+                    allocated + " bytes allocated in 100,000 cycles (checksum " + checksum + ")");
+        }
+    }
+
+    @Test
+    void requiredSizeIsExactlyEnoughForTheAskedBlocks() {
+        for (long blockSize : new long[] {8, 40, 64, 200, 4096, 8192}) {
+            for (long count : new long[] {1, 2, 63, 64, 65, 1000, 4097}) {
+                long size = MemoryPool.requiredSize(blockSize, count);
+                try (MemoryMap exact = MemoryMap.createAnonymous(size);
+                        MemoryMap oneShort = MemoryMap.createAnonymous(size - 1)) {
+                    assertEquals(count, MemoryPool.format(exact, blockSize).capacity(), blockSize + " x " + count);
+                    if (count == 1) {
+                        assertThrows(MMapInvalidParameterException.class, () -> MemoryPool.format(oneShort, blockSize));
+                    } else {
+                        assertEquals(count - 1, MemoryPool.format(oneShort, blockSize).capacity());
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aSecondMappingOfTheSameFileSharesThePool() throws IOException {
+        Path file = Files.write(dir.resolve("pool"), new byte[64 * 1024]);
+        try (MemoryMap first = MemoryMap.createFileMapping(file, 0, 64 * 1024, PROT_READ | PROT_WRITE, MAP_SHARED);
+                MemoryMap second = MemoryMap.createFileMapping(file, 0, 64 * 1024, PROT_READ | PROT_WRITE,
+                        MAP_SHARED)) {
+            MemoryPool formatted = MemoryPool.format(first, 128);
+            long block = formatted.allocate();
+            formatted.view(block).set(JAVA_LONG, 0, 0xFEEDL);
+
+            MemoryPool attached = MemoryPool.attach(second);
+            assertEquals(formatted.capacity(), attached.capacity());
+            assertEquals(128, attached.blockSize());
+            assertEquals(formatted.capacity() - 1, attached.available());
+            assertEquals(0xFEEDL, attached.view(block).get(JAVA_LONG, 0));
+            attached.free(block);
+            assertEquals(formatted.capacity(), formatted.available());
+            assertThrows(MMapException.class, () -> formatted.free(block));
+        }
+    }
+
+    @Test
+    void doubleFreeIsRefusedWithTheOffset() {
+        try (MemoryMap map = MemoryMap.createAnonymous(8192)) {
+            MemoryPool pool = MemoryPool.format(map, 64);
+            long block = pool.allocate();
+            long other = pool.allocate();
+            pool.free(block);
+            MMapException twice = assertThrows(MMapException.class, () -> pool.free(block));
+            assertTrue(twice.getMessage().contains("free(" + block + ")")
+                    && twice.getMessage().contains("double free"), twice.getMessage());
+            assertEquals(pool.capacity() - 1, pool.available(), "the refused free changed the bitmap");
+            long neverAllocated = other + 64;
+            MMapException never = assertThrows(MMapException.class, () -> pool.free(neverAllocated));
+            assertTrue(never.getMessage().contains("never allocated"), never.getMessage());
+            pool.free(other);
+        }
+    }
+
+    @Test
+    void foreignAndMisalignedOffsetsAreRefusedWithTheValidForm() {
+        try (MemoryMap map = MemoryMap.createAnonymous(8192)) {
+            MemoryPool pool = MemoryPool.format(map, 96);
+            long first = pool.allocate();
+            long last = first + (pool.capacity() - 1) * 96;
+            String validForm = "valid offsets are " + first + " + k * 96 for k from 0 to " + (pool.capacity() - 1);
+            for (long bad : new long[] {-1, 0, 8, first - 8, first + 1, first + 48, last + 95, last + 96,
+                    Long.MAX_VALUE, Long.MIN_VALUE}) {
+                MMapInvalidParameterException refused = assertThrows(MMapInvalidParameterException.class,
+                        () -> pool.free(bad));
+                assertTrue(refused.getMessage().contains("free(" + bad + ")")
+                        && refused.getMessage().contains(validForm), refused.getMessage());
+                assertThrows(MMapInvalidParameterException.class, () -> pool.view(bad));
+            }
+            MMapInvalidParameterException inside = assertThrows(MMapInvalidParameterException.class,
+                    () -> pool.free(first + 50));
+            assertTrue(inside.getMessage().contains("inside block 0 but not at its start (50 bytes in)"),
+                    inside.getMessage());
+            assertEquals(pool.capacity() - 1, pool.available());
+            pool.free(first);
+        }
+    }
+
+    @Test
+    void viewCoversExactlyOneAllocatedBlock() {
+        try (MemoryMap map = MemoryMap.createAnonymous(8192)) {
+            MemoryPool pool = MemoryPool.format(map, 64);
+            long a = pool.allocate();
+            long b = pool.allocate();
+            MemorySegment view = pool.view(a);
+            assertEquals(64, view.byteSize());
+            view.fill((byte) 0x5A);
+            assertThrows(IndexOutOfBoundsException.class, () -> view.get(JAVA_LONG, 64));
+            assertThrows(IndexOutOfBoundsException.class, () -> view.get(JAVA_INT, 62));
+            assertEquals(0, pool.view(b).get(JAVA_LONG, 0), "a view spilled into the next block");
+            assertEquals(0x5A, map.read(1, a + 63)[0]);
+            pool.free(b);
+            MMapException free = assertThrows(MMapException.class, () -> pool.view(b));
+            assertTrue(free.getMessage().contains("is free"), free.getMessage());
+        }
+    }
+
+    @Test
+    void badBlockSizesAndReadOnlyMappingsAreRefused() {
+        try (MemoryMap map = MemoryMap.createAnonymous(8192)) {
+            for (long bad : new long[] {0, -8, 4, 7, 12, 100}) {
+                MMapInvalidParameterException refused = assertThrows(MMapInvalidParameterException.class,
+                        () -> MemoryPool.format(map, bad));
+                assertTrue(refused.getMessage().contains("block size " + bad + " is not a positive multiple of 8"),
+                        refused.getMessage());
+            }
+            assertThrows(MMapInvalidParameterException.class, () -> MemoryPool.requiredSize(64, 0));
+            assertThrows(MMapInvalidParameterException.class, () -> MemoryPool.requiredSize(Long.MAX_VALUE - 7, 2));
+            MemoryPool.format(map, 64);
+            map.mprotect(PROT_READ);
+            MMapInvalidParameterException readOnly = assertThrows(MMapInvalidParameterException.class,
+                    () -> MemoryPool.attach(map));
+            assertTrue(readOnly.getMessage().contains("readable and writable"), readOnly.getMessage());
+        }
+        try (MemoryMap tiny = MemoryMap.createAnonymous(200)) {
+            MMapInvalidParameterException tooSmall = assertThrows(MMapInvalidParameterException.class,
+                    () -> MemoryPool.format(tiny, 256));
+            assertTrue(tooSmall.getMessage().contains("needs at least " + MemoryPool.requiredSize(256, 1)),
+                    tooSmall.getMessage());
+        }
+    }
+
+    @Test
+    void attachExplainsWhyAHeaderIsNotAPool() {
+        try (MemoryMap map = MemoryMap.createAnonymous(8192)) {
+            assertAttachRefused(map, "its first 8 bytes are zero");
+
+            map.write("not a pool, a text".getBytes(), 0);
+            assertAttachRefused(map, "something other than a pool");
+
+            MemoryPool.format(map, 64);
+            MemoryPool.attach(map);
+            map.asSegment().set(JAVA_INT, 8, 2);
+            assertAttachRefused(map, "layout version 2, this library reads version 1");
+
+            MemoryPool.format(map, 64);
+            map.asSegment().set(JAVA_LONG, 24, 100_000L); // block count, behind the checksum's back
+            assertAttachRefused(map, "checksum does not match");
+
+            MemoryPool.format(map, 64);
+            map.asSegment().set(JAVA_LONG, 48, 0L); // the checksum itself
+            assertAttachRefused(map, "checksum does not match");
+        }
+        try (MemoryMap tiny = MemoryMap.createAnonymous(40)) {
+            assertAttachRefused(tiny, "fewer than the 64-byte pool header");
+        }
+    }
+
+    @Test
+    void attachRefusesAConsistentlyChecksummedHeaderWithImpossibleGeometry() {
+        try (MemoryMap map = MemoryMap.createAnonymous(8192)) {
+            new PoolHeader(64, 10, 16).writeTo(map.asSegment()); // data inside the bitmap
+            assertAttachRefused(map, "do not describe a pool");
+            new PoolHeader(60, 10, 128).writeTo(map.asSegment()); // blocks not 8-byte aligned
+            assertAttachRefused(map, "do not describe a pool");
+            new PoolHeader(64, 1000, 256).writeTo(map.asSegment());
+            assertAttachRefused(map, "more than the 8192-byte mapping holds");
+        }
+    }
+
+    @Test
+    void attachToAShorterMappingOfThePoolIsRefused() throws IOException {
+        Path file = Files.write(dir.resolve("pool"), new byte[64 * 1024]);
+        try (MemoryMap whole = MemoryMap.createFileMapping(file, 0, 64 * 1024, PROT_READ | PROT_WRITE, MAP_SHARED);
+                MemoryMap prefix = MemoryMap.createFileMapping(file, 0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED)) {
+            MemoryPool.format(whole, 64);
+            assertAttachRefused(prefix, "more than the 4096-byte mapping holds");
+        }
+    }
+
+    private static void assertAttachRefused(MemoryMap map, String why) {
+        MMapInvalidParameterException refused = assertThrows(MMapInvalidParameterException.class,
+                () -> MemoryPool.attach(map));
+        assertTrue(refused.getMessage().startsWith("MemoryPool.attach(") && refused.getMessage().contains(why),
+                refused.getMessage());
+    }
+}
