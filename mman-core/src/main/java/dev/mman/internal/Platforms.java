@@ -1,6 +1,7 @@
 package dev.mman.internal;
 
 import dev.mman.MMapException;
+import java.lang.foreign.MemorySegment;
 
 /** Chooses the {@link Platform} for the running OS, once. */
 final class Platforms {
@@ -176,6 +177,21 @@ final class Platforms {
 
         @Override
         public int sharedMemoryNameMax() {
+            throw refuse();
+        }
+
+        @Override
+        public boolean futexWait(MemorySegment word, int expected, long timeoutNanos) {
+            throw refuse();
+        }
+
+        @Override
+        public int futexWake(MemorySegment word, int count) {
+            throw refuse();
+        }
+
+        @Override
+        public long processStartTime(long pid) {
             throw refuse();
         }
     }

@@ -1,0 +1,431 @@
+package dev.mman.ipc;
+
+import dev.mman.MemoryMap;
+import dev.mman.internal.Platform;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A queue of variable-length records inside a shared mapping, written by producers and read by one
+ * consumer, possibly all in different processes.
+ *
+ * <h2>Records</h2>
+ * Each record is an 8-byte header (its length and a type chosen by the producer, at least 1)
+ * followed by the payload, and starts at a multiple of 8. A record never wraps around the end of
+ * the data area; the producer pads the end instead.
+ *
+ * <h2>Layout</h2>
+ * A metadata area comes first: a magic number, the kind, the capacity, then the producer
+ * position, the consumer position and the consumer's futex word, each on its own 128 bytes so that
+ * producer and consumer do not share a cache line (nor its prefetched neighbour). The data area
+ * of {@link #capacity()} bytes follows.
+ *
+ * <h2>Waiting</h2>
+ * {@link #read(MessageHandler, int, Duration)} spins, then yields, then announces that it sleeps
+ * and sleeps in {@code FUTEX_WAIT}. A producer reads that announcement after publishing each
+ * record and makes the {@code FUTEX_WAKE} system call only when the consumer really sleeps.
+ *
+ * <h2>Threads</h2>
+ * There is one consumer: {@code read} must not run in two threads at a time. The producer side is
+ * described by each kind.
+ */
+public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
+
+    /** The bytes of a record header. */
+    public static final int HEADER_BYTES = 8;
+    /** Records start at multiples of this. */
+    public static final int RECORD_ALIGNMENT = 8;
+    /** The smallest capacity. */
+    public static final int MIN_CAPACITY = 1024;
+    /** The largest capacity. */
+    public static final int MAX_CAPACITY = 1 << 30;
+
+    static final int KIND_SPSC = 1;
+    static final int KIND_MPSC = 2;
+    static final long MAGIC_OFFSET = 0;
+    static final long KIND_OFFSET = 4;
+    static final long CAPACITY_OFFSET = 8;
+    static final long SLOT_COUNT_OFFSET = 12;
+    static final long STALL_TIMEOUT_OFFSET = 16;
+    static final long TAIL = 128;
+    static final long HEAD = 256;
+    static final long WAITING = 384;
+    static final long SLOTS = 512;
+    static final long SLOT_STRIDE = 128;
+    static final int PADDING_TYPE = -1;
+    private static final int MAGIC = 0x424d4d4d; // "MMMB" in memory order
+    private static final int SPINS = 200;
+    private static final int YIELDS = 50;
+    private static final long SLEEP_SLICE_NANOS = 100_000_000L;
+    private static final long FULL_PARK_NANOS = 50_000L;
+
+    static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+    static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+
+    final MemorySegment meta;
+    final MemorySegment data;
+    final int capacity;
+    final long mask;
+    final long offset;
+    final Platform platform = Platform.current();
+    private final MemorySegment waitingWord;
+    /** The producer's last view of the consumer position; each kind says who guards it. */
+    private long headCache;
+
+    RingBuffer(MemorySegment region, long offset, long dataOffset) {
+        this.meta = region;
+        this.offset = offset;
+        this.capacity = (int) INT.get(region, CAPACITY_OFFSET);
+        this.mask = capacity - 1;
+        this.data = region.asSlice(dataOffset, capacity);
+        this.waitingWord = region.asSlice(WAITING, Integer.BYTES);
+    }
+
+    // ---------------------------------------------------------------- layout
+
+    static long requiredBytes(String call, int capacity, int slots) {
+        if (capacity < MIN_CAPACITY || capacity > MAX_CAPACITY || Integer.bitCount(capacity) != 1) {
+            throw Regions.invalid(call + ": capacity " + capacity + " is not a power of two between "
+                    + MIN_CAPACITY + " and " + MAX_CAPACITY + "; use " + suggestCapacity(capacity));
+        }
+        return SLOTS + slots * SLOT_STRIDE + capacity;
+    }
+
+    private static int suggestCapacity(int capacity) {
+        if (capacity <= MIN_CAPACITY) {
+            return MIN_CAPACITY;
+        }
+        return capacity >= MAX_CAPACITY ? MAX_CAPACITY : Integer.highestOneBit(capacity - 1) << 1;
+    }
+
+    /** Writes an empty ring's metadata and returns its region. */
+    static MemorySegment format(String call, MemoryMap map, long offset, int capacity, int kind, int slots,
+            long stallTimeoutNanos) {
+        MemorySegment region = Regions.slice(call, map, offset, requiredBytes(call, capacity, slots));
+        region.fill((byte) 0);
+        INT.set(region, KIND_OFFSET, kind);
+        INT.set(region, CAPACITY_OFFSET, capacity);
+        INT.set(region, SLOT_COUNT_OFFSET, slots);
+        LONG.set(region, STALL_TIMEOUT_OFFSET, stallTimeoutNanos);
+        INT.setRelease(region, MAGIC_OFFSET, MAGIC);
+        return region;
+    }
+
+    /** Finds a formatted ring of {@code kind} at {@code offset} and returns its region. */
+    static MemorySegment attach(String call, MemoryMap map, long offset, int kind) {
+        MemorySegment header = Regions.slice(call, map, offset, SLOTS);
+        int magic = (int) INT.getAcquire(header, MAGIC_OFFSET);
+        int found = (int) INT.get(header, KIND_OFFSET);
+        if (magic != MAGIC || (found != KIND_SPSC && found != KIND_MPSC)) {
+            throw Regions.invalid(String.format("%s: no ring buffer was formatted there (found magic 0x%08x); "
+                    + "format one first", call, magic));
+        }
+        if (found != kind) {
+            throw Regions.invalid(call + ": the ring at offset " + offset + " is " + kindName(found)
+                    + ", not " + kindName(kind) + "; attach it with " + kindName(found) + "RingBuffer.attach");
+        }
+        int capacity = (int) INT.get(header, CAPACITY_OFFSET);
+        int slots = (int) INT.get(header, SLOT_COUNT_OFFSET);
+        return Regions.slice(call, map, offset, requiredBytes(call, capacity, slots));
+    }
+
+    private static String kindName(int kind) {
+        return kind == KIND_SPSC ? "Spsc" : "Mpsc";
+    }
+
+    static long align(long length) {
+        return (length + RECORD_ALIGNMENT - 1) & -RECORD_ALIGNMENT;
+    }
+
+    static long header(int length, int type) {
+        return (long) type << 32 | (length & 0xFFFF_FFFFL);
+    }
+
+    // ---------------------------------------------------------------- producing
+
+    /**
+     * The size of the data area.
+     *
+     * @return bytes, a power of two
+     */
+    public int capacity() {
+        return capacity;
+    }
+
+    /**
+     * The longest payload one record can carry: an eighth of the capacity, less the header.
+     *
+     * @return bytes
+     */
+    public int maxMessageLength() {
+        return capacity / 8 - HEADER_BYTES;
+    }
+
+    /**
+     * Appends one record if there is room, and returns at once.
+     *
+     * @param type the record type, at least 1
+     * @param source the payload
+     * @param sourceOffset where the payload starts in {@code source}
+     * @param length the payload length, from 0 to {@link #maxMessageLength()}
+     * @return false when the ring is too full right now
+     * @throws dev.mman.MMapInvalidParameterException when the type or length is out of range
+     * @throws IndexOutOfBoundsException when the payload lies outside {@code source}
+     */
+    public boolean tryWrite(int type, MemorySegment source, long sourceOffset, int length) {
+        return tryWrite(type, source, sourceOffset, length, null);
+    }
+
+    /**
+     * Appends a whole array as one record if there is room, and returns at once.
+     *
+     * @param type the record type, at least 1
+     * @param payload the bytes, at most {@link #maxMessageLength()}
+     * @return false when the ring is too full right now
+     * @throws dev.mman.MMapInvalidParameterException when the type or length is out of range
+     */
+    public boolean tryWrite(int type, byte[] payload) {
+        return tryWrite(type, MemorySegment.ofArray(payload), 0, payload.length);
+    }
+
+    /**
+     * Appends one record, waiting for room as long as it takes: it spins, yields, then parks
+     * for 50 µs at a time.
+     *
+     * @param type the record type, at least 1
+     * @param source the payload
+     * @param sourceOffset where the payload starts in {@code source}
+     * @param length the payload length, from 0 to {@link #maxMessageLength()}
+     * @throws InterruptedException when the thread is interrupted while the ring is full
+     * @throws dev.mman.MMapInvalidParameterException when the type or length is out of range
+     */
+    public void write(int type, MemorySegment source, long sourceOffset, int length) throws InterruptedException {
+        for (int idle = 0; !tryWrite(type, source, sourceOffset, length, null); idle++) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted while waiting for room in " + this);
+            }
+            idle(idle);
+        }
+    }
+
+    /**
+     * Appends a whole array as one record, waiting for room as
+     * {@link #write(int, MemorySegment, long, int)} does.
+     *
+     * @param type the record type, at least 1
+     * @param payload the bytes, at most {@link #maxMessageLength()}
+     * @throws InterruptedException when the thread is interrupted while the ring is full
+     */
+    public void write(int type, byte[] payload) throws InterruptedException {
+        write(type, MemorySegment.ofArray(payload), 0, payload.length);
+    }
+
+    /** The write path, with a hook that runs between copying and publishing, for tests that kill a writer. */
+    boolean tryWrite(int type, MemorySegment source, long sourceOffset, int length, Runnable beforeCommit) {
+        Objects.requireNonNull(source, "source");
+        checkRecord(type, length);
+        Objects.checkFromIndexSize(sourceOffset, length, source.byteSize());
+        int recordLength = HEADER_BYTES + length;
+        long index = claim(align(recordLength));
+        if (index < 0) {
+            return false;
+        }
+        MemorySegment.copy(source, sourceOffset, data, index + HEADER_BYTES, length);
+        if (beforeCommit != null) {
+            beforeCommit.run();
+        }
+        commit(index, header(recordLength, type));
+        wakeConsumer();
+        return true;
+    }
+
+    private void checkRecord(int type, int length) {
+        if (type < 1) {
+            throw Regions.invalid("tryWrite: type " + type + " is reserved; record types start at 1");
+        }
+        if (length < 0 || length > maxMessageLength()) {
+            throw Regions.invalid("tryWrite: length " + length + " is outside 0.." + maxMessageLength()
+                    + ", the most a record of this " + capacity + "-byte ring can carry; use a capacity of at "
+                    + "least " + suggestCapacity((int) Math.min(MAX_CAPACITY, 8L * (length + HEADER_BYTES))));
+        }
+    }
+
+    /**
+     * The bytes to claim at producer position {@code tail} for a record: the record itself, or
+     * when it would not fit before the end of the data area, the padding up to the end as well.
+     */
+    final long claimSize(long tail, long alignedLength) {
+        long toEnd = capacity - (tail & mask);
+        return alignedLength <= toEnd ? alignedLength : toEnd + alignedLength;
+    }
+
+    /** Whether {@code required} bytes at {@code tail} are free; rereads the consumer position only when needed. */
+    final boolean hasRoom(long tail, long required) {
+        if (tail + required - headCache <= capacity) {
+            return true;
+        }
+        headCache = (long) LONG.getVolatile(meta, HEAD);
+        return tail + required - headCache <= capacity;
+    }
+
+    /** Writes the padding of a claim that wraps, and returns the index of the record's header. */
+    final long placeRecord(long tail, long required, long alignedLength) {
+        long index = tail & mask;
+        if (required == alignedLength) {
+            return index;
+        }
+        LONG.setRelease(data, index, header((int) (required - alignedLength), PADDING_TYPE));
+        return 0;
+    }
+
+    /**
+     * Reserves room for a record of {@code alignedLength} bytes.
+     *
+     * @return the index in {@link #data} where its header goes, or -1 when there is no room
+     */
+    abstract long claim(long alignedLength);
+
+    /** Publishes the claimed record; it must become visible to the consumer with a volatile write. */
+    abstract void commit(long index, long header);
+
+    private void wakeConsumer() {
+        if ((int) INT.getVolatile(meta, WAITING) != 0 && (int) INT.getAndSet(meta, WAITING, 0) != 0) {
+            platform.futexWake(waitingWord, 1);
+        }
+    }
+
+    // ---------------------------------------------------------------- consuming
+
+    /**
+     * Hands up to {@code limit} waiting records to {@code handler}, in order, and returns at once.
+     * A record counts as read once its handler is called, even if the handler throws.
+     *
+     * @param handler receives each record
+     * @param limit the most records to read, at least 1
+     * @return how many records were read, 0 when none is waiting
+     * @throws IllegalStateException when the ring's memory holds a record that no producer wrote
+     */
+    public final int read(MessageHandler handler, int limit) {
+        if (limit < 1) {
+            throw Regions.invalid("read: limit " + limit + " is not positive; ask for at least 1 record");
+        }
+        long head = (long) LONG.get(meta, HEAD);
+        // Bounded by the claims made so far: past them lie this batch's own records, not yet freed.
+        long tail = (long) LONG.getVolatile(meta, TAIL);
+        long position = head;
+        int count = 0;
+        try {
+            while (count < limit && position < tail) {
+                long index = position & mask;
+                long header = (long) LONG.getAcquire(data, index);
+                if (header == 0) {
+                    long end = unpublishedEnd(position);
+                    if (end < 0) {
+                        break;
+                    }
+                    position = end;
+                    continue;
+                }
+                int length = (int) header;
+                if (length < HEADER_BYTES || length > capacity) {
+                    throw corrupt(position, length);
+                }
+                int type = (int) (header >>> 32);
+                position += align(length);
+                if (type != PADDING_TYPE) {
+                    count++;
+                    handler.onMessage(type, data, index + HEADER_BYTES, length - HEADER_BYTES);
+                }
+            }
+        } finally {
+            if (position != head) {
+                free(head, position);
+            }
+        }
+        return count;
+    }
+
+    /**
+     * The consumer met a claimed record that is not published yet.
+     *
+     * @return where to go on reading, or -1 to stop for now
+     */
+    abstract long unpublishedEnd(long position);
+
+    /** Hands the read range back to the producers by moving the consumer position. */
+    abstract void free(long from, long to);
+
+    final IllegalStateException corrupt(long position, int length) {
+        return new IllegalStateException(this + ": the record at position " + position + " claims " + length
+                + " bytes; the ring is corrupt (formatted again while in use, or written by other code?)");
+    }
+
+    /**
+     * Like {@link #read(MessageHandler, int)}, but waits up to {@code timeout} for the first
+     * record: it spins, yields, then sleeps on a futex until a producer wakes it.
+     *
+     * @param handler receives each record
+     * @param limit the most records to read, at least 1
+     * @param timeout the longest wait
+     * @return how many records were read, 0 when the timeout passed first
+     * @throws InterruptedException when the thread is interrupted while it waits (noticed within 100 ms)
+     */
+    public int read(MessageHandler handler, int limit, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (int idle = 0; ; idle++) {
+            int count = read(handler, limit);
+            if (count > 0) {
+                return count;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return 0;
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted while waiting for records in " + this);
+            }
+            if (idle < SPINS + YIELDS) {
+                idle(idle);
+            } else {
+                sleepUntilWritten(left);
+            }
+        }
+    }
+
+    private void sleepUntilWritten(long left) {
+        INT.setVolatile(meta, WAITING, 1);
+        // Re-check after the announcement: a record published before it would wake nobody.
+        if (!hasRecord()) {
+            platform.futexWait(waitingWord, 1, Math.min(left, SLEEP_SLICE_NANOS));
+        }
+        INT.setVolatile(meta, WAITING, 0);
+    }
+
+    /** Whether a published record waits at the consumer position; read with volatile semantics. */
+    abstract boolean hasRecord();
+
+    static void idle(int round) {
+        if (round < SPINS) {
+            Thread.onSpinWait();
+        } else if (round < SPINS + YIELDS) {
+            Thread.yield();
+        } else {
+            LockSupport.parkNanos(FULL_PARK_NANOS);
+        }
+    }
+
+    /**
+     * Describes the ring: kind, offset, capacity and positions.
+     *
+     * @return for example {@code SpscRingBuffer[offset 0, capacity 65536, head 128, tail 256]}
+     */
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[offset " + offset + ", capacity " + capacity + ", head "
+                + (long) LONG.getVolatile(meta, HEAD) + ", tail " + (long) LONG.getVolatile(meta, TAIL) + "]";
+    }
+}
