@@ -154,7 +154,7 @@ public final class SharedLock {
         if ((boolean) LONG.compareAndSet(lock, WORD, FREE, mine | LOCKED)) {
             return acquired(false);
         }
-        return acquireContended(Long.MAX_VALUE);
+        return acquireContended(Long.MAX_VALUE, false);
     }
 
     /**
@@ -190,7 +190,7 @@ public final class SharedLock {
             return first;
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        LockResult result = acquireContended(deadline);
+        LockResult result = acquireContended(deadline, true);
         if (!result.acquired() && Thread.interrupted()) {
             throw new InterruptedException("interrupted while waiting for the SharedLock at offset " + offset);
         }
@@ -241,7 +241,7 @@ public final class SharedLock {
         return holder == Thread.currentThread();
     }
 
-    private LockResult acquireContended(long deadline) {
+    private LockResult acquireContended(long deadline, boolean interruptible) {
         for (int spins = 0; ; spins++) {
             long word = (long) LONG.getVolatile(lock, WORD);
             if (word == FREE) {
@@ -263,7 +263,7 @@ public final class SharedLock {
                 word = marked;
             }
             long left = deadline - System.nanoTime();
-            if (left <= 0 || Thread.currentThread().isInterrupted()) {
+            if (left <= 0 || interruptible && Thread.currentThread().isInterrupted()) {
                 return LockResult.NOT_ACQUIRED;
             }
             boolean woken = platform.futexWait(futexWord, (int) word, Math.min(left, CHECK_NANOS));

@@ -156,6 +156,30 @@ class SharedLockTest {
         assertTrue(interrupted.getMessage().contains("offset 0"), interrupted.getMessage());
     }
 
+    @Test
+    void lockIgnoresInterruptsAndStillAcquires() throws Exception {
+        SharedLock lock = SharedLock.format(map, 0);
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread owner = Thread.ofPlatform().start(() -> {
+            lock.lock();
+            held.countDown();
+            awaitQuietly(release);
+            lock.unlock();
+        });
+        held.await();
+        AtomicReference<LockResult> result = new AtomicReference<>();
+        Thread waiter = Thread.ofPlatform().start(() -> {
+            Thread.currentThread().interrupt();
+            result.set(lock.lock());
+            lock.unlock();
+        });
+        release.countDown();
+        waiter.join();
+        owner.join();
+        assertEquals(LockResult.ACQUIRED, result.get());
+    }
+
     /** Writes a lock word as a process that holds the lock would, without going through the API. */
     private void plantOwner(long identity) {
         map.asSegment().set(ValueLayout.JAVA_LONG, 0, identity | 1);
