@@ -56,6 +56,9 @@ final class LinuxPlatform implements Platform {
     private static final MethodHandle SYSCALL_FUTEX = Native.withErrno("syscall", FunctionDescriptor.of(
             JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG),
             Linker.Option.firstVariadicArg(1));
+    /** {@code syscall(SYS_membarrier, cmd, flags, cpu_id)}. */
+    private static final MethodHandle SYSCALL_MEMBARRIER = Native.withErrno("syscall", FunctionDescriptor.of(
+            JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(1));
     private static final MethodHandle SYSCONF = Native.plain("sysconf", FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
 
     private static final int O_RDONLY = 0;
@@ -77,6 +80,8 @@ final class LinuxPlatform implements Platform {
     private static final long STAT_BUFFER = 256;
     private static final long FUTEX_WAIT = 0;
     private static final long FUTEX_WAKE = 1;
+    private static final long MEMBARRIER_CMD_GLOBAL_EXPEDITED = 1 << 1;
+    private static final long MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED = 1 << 2;
     private static final int EINTR = 4;
     private static final int EAGAIN = 11;
     private static final int ETIMEDOUT = 110;
@@ -89,10 +94,12 @@ final class LinuxPlatform implements Platform {
     private final long statModeOffset;
     private final long pageSize;
     private final long sysFutex;
+    private final long sysMembarrier;
 
     LinuxPlatform(String arch) {
         this.arch = arch;
         this.sysFutex = arch.equals("aarch64") ? 98 : 202;
+        this.sysMembarrier = arch.equals("aarch64") ? 283 : 324;
         // struct stat differs: x86_64 puts a 64-bit st_nlink before st_mode, aarch64 does not.
         this.statModeOffset = arch.equals("aarch64") ? 16 : 24;
         long reported;
@@ -332,6 +339,27 @@ final class LinuxPlatform implements Platform {
             return errno;
         }
         throw failure(request + " on 0x" + Long.toHexString(word.address()), errno, NO_HINT, false);
+    }
+
+    @Override
+    public boolean registerForProcessBarriers() {
+        return membarrier(MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED);
+    }
+
+    @Override
+    public boolean barrierOnRegisteredProcesses() {
+        return membarrier(MEMBARRIER_CMD_GLOBAL_EXPEDITED);
+    }
+
+    /** Every failure (ENOSYS on old kernels, EINVAL, EPERM under seccomp) means "not available". */
+    private boolean membarrier(long command) {
+        try (Arena arena = Arena.ofConfined()) {
+            return (long) SYSCALL_MEMBARRIER.invokeExact(Native.callState(arena), sysMembarrier, command, 0L, 0L) == 0;
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new MMapException("membarrier could not be called", t);
+        }
     }
 
     @Override

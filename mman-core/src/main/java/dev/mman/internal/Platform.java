@@ -239,4 +239,21 @@ public interface Platform {
      *     (a zombie counts as dead: it can hold nothing any more)
      */
     long processStartTime(long pid);
+
+    /**
+     * Makes this process a target of {@link #barrierOnRegisteredProcesses()}
+     * ({@code membarrier(MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED)}). Call once per process.
+     *
+     * @return false when the kernel offers no such barrier, or forbids it
+     */
+    boolean registerForProcessBarriers();
+
+    /**
+     * Runs a full memory barrier on every running thread of every registered process
+     * ({@code membarrier(MEMBARRIER_CMD_GLOBAL_EXPEDITED)}). This lets a rare, slow path pay for the
+     * store-load ordering that a frequent, fast path in another process then need not pay.
+     *
+     * @return false when the kernel offers no such barrier, or forbids it
+     */
+    boolean barrierOnRegisteredProcesses();
 }

@@ -194,5 +194,15 @@ final class Platforms {
         public long processStartTime(long pid) {
             throw refuse();
         }
+
+        @Override
+        public boolean registerForProcessBarriers() {
+            throw refuse();
+        }
+
+        @Override
+        public boolean barrierOnRegisteredProcesses() {
+            throw refuse();
+        }
     }
 }

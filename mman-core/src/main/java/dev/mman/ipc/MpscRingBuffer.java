@@ -24,9 +24,7 @@ import java.util.Objects;
  * <h2>How a record is written</h2>
  * A producer first notes in its own <em>producer slot</em> which range it is about to claim, then
  * claims it by moving the shared producer position with a compare-and-set, copies the payload,
- * and publishes the record by writing its header last. The consumer reads records while their
- * headers are set, and zeroes what it has read before it frees the space, so a zero header means
- * "not published yet".
+ * and publishes the record by writing its header last.
  *
  * <h2>Producers that die mid-write</h2>
  * When a claimed record stays unpublished for the ring's stall timeout, the consumer looks up the
@@ -211,16 +209,14 @@ public final class MpscRingBuffer extends RingBuffer implements AutoCloseable {
 
     @Override
     void commit(long index, long header) {
-        LONG.setVolatile(data, index, header);
-    }
-
-    @Override
-    boolean hasRecord() {
-        return (long) LONG.getVolatile(data, (long) LONG.get(meta, HEAD) & mask) != 0;
+        publish(data, index, header);
     }
 
     @Override
     long unpublishedEnd(long position) {
+        if (position >= (long) LONG.getVolatile(meta, TAIL)) {
+            return -1;
+        }
         long end = deadClaimEnd(position);
         if (end >= 0) {
             skippedClaims++;
@@ -228,21 +224,9 @@ public final class MpscRingBuffer extends RingBuffer implements AutoCloseable {
         return end;
     }
 
-    @Override
-    void free(long from, long to) {
-        // Zero headers mean "unpublished", so what was read must be zero before producers reuse it.
-        for (long position = from; position < to; ) {
-            long index = position & mask;
-            long length = Math.min(to - position, capacity - index);
-            data.asSlice(index, length).fill((byte) 0);
-            position += length;
-        }
-        LONG.setRelease(meta, HEAD, to);
-    }
-
     /**
-     * Where the claim that blocks {@code position} (claimed, since it lies below the producer
-     * position) ends, when it has blocked for the stall timeout
+     * Where the claim that blocks {@code position} (claimed: it lies below the producer position)
+     * ends, when it has blocked for the stall timeout
      * and every producer that may own it is dead; otherwise -1.
      */
     private long deadClaimEnd(long position) {

@@ -16,7 +16,10 @@ import java.util.concurrent.locks.LockSupport;
  * <h2>Records</h2>
  * Each record is an 8-byte header (its length and a type chosen by the producer, at least 1)
  * followed by the payload, and starts at a multiple of 8. A record never wraps around the end of
- * the data area; the producer pads the end instead.
+ * the data area; the producer pads the end instead. The producer publishes a record by storing
+ * its header last; the consumer reads records while their headers are set, and zeroes what it
+ * has read before handing the space back, so a zero header means "not published yet" and the
+ * consumer never polls the producer's position.
  *
  * <h2>Layout</h2>
  * A metadata area comes first: a magic number, the kind, the capacity, then the producer
@@ -28,6 +31,11 @@ import java.util.concurrent.locks.LockSupport;
  * {@link #read(MessageHandler, int, Duration)} spins, then yields, then announces that it sleeps
  * and sleeps in {@code FUTEX_WAIT}. A producer reads that announcement after publishing each
  * record and makes the {@code FUTEX_WAKE} system call only when the consumer really sleeps.
+ * A producer's publish and its read of the announcement must not be reordered, or a wake-up could
+ * be lost. Rather than a full fence in every publish, the sleeping consumer pays for that order
+ * once, with {@code membarrier(MEMBARRIER_CMD_GLOBAL_EXPEDITED)} across the processes that use
+ * rings. Where the kernel refuses {@code membarrier}, producers fence every publish instead; and a
+ * consumer that cannot issue it sleeps at most 1 ms at a time.
  *
  * <h2>Threads</h2>
  * There is one consumer: {@code read} must not run in two threads at a time. The producer side is
@@ -61,6 +69,8 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
     private static final int SPINS = 200;
     private static final int YIELDS = 50;
     private static final long SLEEP_SLICE_NANOS = 100_000_000L;
+    /** The longest sleep when no barrier orders the producers' publishes before the consumer's check. */
+    private static final long UNORDERED_SLEEP_NANOS = 1_000_000L;
     private static final long FULL_PARK_NANOS = 50_000L;
 
     static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
@@ -75,6 +85,13 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
     private final MemorySegment waitingWord;
     /** The producer's last view of the consumer position; each kind says who guards it. */
     private long headCache;
+    /** Whether this process must fence each publish, because the consumer cannot do it for us. */
+    private final boolean fencedPublish = !Barriers.REGISTERED;
+
+    /** Whether this process is a target of the consumer's process-wide barrier; decided once. */
+    private static final class Barriers {
+        static final boolean REGISTERED = Platform.current().registerForProcessBarriers();
+    }
 
     RingBuffer(MemorySegment region, long offset, long dataOffset) {
         this.meta = region;
@@ -289,8 +306,17 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
      */
     abstract long claim(long alignedLength);
 
-    /** Publishes the claimed record; it must become visible to the consumer with a volatile write. */
+    /** Publishes the claimed record, through {@link #publish}. */
     abstract void commit(long index, long header);
+
+    /** Stores the word that makes a record visible to the consumer (see "Waiting" above). */
+    final void publish(MemorySegment segment, long offset, long value) {
+        if (fencedPublish) {
+            LONG.setVolatile(segment, offset, value);
+        } else {
+            LONG.setRelease(segment, offset, value);
+        }
+    }
 
     private void wakeConsumer() {
         if ((int) INT.getVolatile(meta, WAITING) != 0 && (int) INT.getAndSet(meta, WAITING, 0) != 0) {
@@ -314,12 +340,12 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
             throw Regions.invalid("read: limit " + limit + " is not positive; ask for at least 1 record");
         }
         long head = (long) LONG.get(meta, HEAD);
-        // Bounded by the claims made so far: past them lie this batch's own records, not yet freed.
-        long tail = (long) LONG.getVolatile(meta, TAIL);
+        // One lap at most: past it lie this batch's own records, not yet zeroed.
+        long lapEnd = head + capacity;
         long position = head;
         int count = 0;
         try {
-            while (count < limit && position < tail) {
+            while (count < limit && position < lapEnd) {
                 long index = position & mask;
                 long header = (long) LONG.getAcquire(data, index);
                 if (header == 0) {
@@ -350,14 +376,28 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
     }
 
     /**
-     * The consumer met a claimed record that is not published yet.
+     * The consumer met a zero header: nothing more was written yet, or a record was claimed and
+     * not published yet.
      *
      * @return where to go on reading, or -1 to stop for now
      */
     abstract long unpublishedEnd(long position);
 
-    /** Hands the read range back to the producers by moving the consumer position. */
-    abstract void free(long from, long to);
+    /** Hands the read range back to the producers: zeroed, since a zero header means "unpublished". */
+    private void free(long from, long to) {
+        for (long position = from; position < to; ) {
+            long index = position & mask;
+            long length = Math.min(to - position, capacity - index);
+            data.asSlice(index, length).fill((byte) 0);
+            position += length;
+        }
+        LONG.setRelease(meta, HEAD, to);
+    }
+
+    /** Whether a published record waits at the consumer position; read with volatile semantics. */
+    private boolean hasRecord() {
+        return (long) LONG.getVolatile(data, (long) LONG.get(meta, HEAD) & mask) != 0;
+    }
 
     final IllegalStateException corrupt(long position, int length) {
         return new IllegalStateException(this + ": the record at position " + position + " claims " + length
@@ -398,15 +438,14 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
 
     private void sleepUntilWritten(long left) {
         INT.setVolatile(meta, WAITING, 1);
+        // After the barrier, every producer either sees the announcement or has its record visible.
+        boolean ordered = platform.barrierOnRegisteredProcesses();
         // Re-check after the announcement: a record published before it would wake nobody.
         if (!hasRecord()) {
-            platform.futexWait(waitingWord, 1, Math.min(left, SLEEP_SLICE_NANOS));
+            platform.futexWait(waitingWord, 1, Math.min(left, ordered ? SLEEP_SLICE_NANOS : UNORDERED_SLEEP_NANOS));
         }
         INT.setVolatile(meta, WAITING, 0);
     }
-
-    /** Whether a published record waits at the consumer position; read with volatile semantics. */
-    abstract boolean hasRecord();
 
     static void idle(int round) {
         if (round < SPINS) {

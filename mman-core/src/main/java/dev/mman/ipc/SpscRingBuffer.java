@@ -16,10 +16,6 @@ import java.lang.foreign.MemorySegment;
  *         Duration.ofSeconds(1));
  * }</pre>
  *
- * <p>The producer publishes a record by moving the producer position forward with one volatile
- * write; the consumer takes every record up to that position in one pass and then moves its own
- * position, which frees the space. Nothing is zeroed.
- *
  * <p>Exactly one thread at a time may write, and one may read. If the producer dies mid-record,
  * that record was never published and the consumer simply sees nothing more.
  */
@@ -83,23 +79,13 @@ public final class SpscRingBuffer extends RingBuffer {
 
     @Override
     void commit(long index, long header) {
-        LONG.set(data, index, header);
-        LONG.setVolatile(meta, TAIL, claimedTail);
-    }
-
-    @Override
-    boolean hasRecord() {
-        return (long) LONG.getVolatile(meta, TAIL) != (long) LONG.getVolatile(meta, HEAD);
+        publish(data, index, header);
+        // Only this producer reads its position back; the consumer follows the headers.
+        LONG.setOpaque(meta, TAIL, claimedTail);
     }
 
     @Override
     long unpublishedEnd(long position) {
-        // Everything below the producer position is published, so a zero header is damage.
-        throw corrupt(position, 0);
-    }
-
-    @Override
-    void free(long from, long to) {
-        LONG.setRelease(meta, HEAD, to);
+        return -1;
     }
 }

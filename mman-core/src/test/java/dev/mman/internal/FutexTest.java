@@ -64,11 +64,19 @@ class FutexTest {
     }
 
     @Test
+    void theProcessWideBarrierWorksWhereRegistrationDoes() {
+        boolean registered = platform.registerForProcessBarriers();
+        assertEquals(registered, platform.barrierOnRegisteredProcesses());
+    }
+
+    @Test
     void unsupportedPlatformsRefuseTheIpcCalls() {
         Platform unsupported = Platforms.load("Windows 11", "amd64");
         MemorySegment word = MemorySegment.ofArray(new int[1]);
         assertThrows(MMapException.class, () -> unsupported.futexWait(word, 0, 1));
         assertThrows(MMapException.class, () -> unsupported.futexWake(word, 1));
         assertThrows(MMapException.class, () -> unsupported.processStartTime(1));
+        assertThrows(MMapException.class, unsupported::registerForProcessBarriers);
+        assertThrows(MMapException.class, unsupported::barrierOnRegisteredProcesses);
     }
 }
