@@ -29,7 +29,8 @@ import java.util.Objects;
  * <h2>Producers that die mid-write</h2>
  * When a claimed record stays unpublished for the ring's stall timeout, the consumer looks up the
  * producer slots that cover it. If every such producer has died (checked by pid and start time,
- * so a reused pid does not count as alive), it skips the claimed range, whose length the slot
+ * so a reused pid does not count as alive; the processes must see each other in {@code /proc},
+ * as for {@link SharedLock}), it skips the claimed range, whose length the slot
  * gives, and goes on; records that other producers wrote after it are all delivered. A producer
  * that is merely slow, or stopped, is waited for: a live process never loses a record.
  *

@@ -41,9 +41,9 @@ import java.util.Objects;
  * The lock word holds the owner's pid and the low bits of its start time (from
  * {@code /proc/<pid>/stat}), installed by the same compare-and-set that takes the lock, so there
  * is no moment at which a held lock has no recorded owner. A waiter sleeps at most
- * {@value #OWNER_CHECK_MILLIS} ms at a time; after a sleep that timed out it checks whether the
- * owner process still runs with that start time, so a reused pid does not count as alive. When it
- * is gone, the waiters race with one compare-and-set to take the lock over; exactly one wins and
+ * {@value #OWNER_CHECK_MILLIS} ms at a time; once the lock word has stayed the same for that long
+ * it checks whether the owner process still runs with that start time, so a reused pid does not
+ * count as alive. When it is gone, the waiters race with one compare-and-set to take the lock over; exactly one wins and
  * gets {@link LockResult#OWNER_DIED}. The guarded data stays marked inconsistent (every later
  * acquisition reports {@code OWNER_DIED} too) until a holder calls {@link #markConsistent()}.
  * Death is tracked per process: a thread that ends without unlocking, in a process that lives
@@ -57,11 +57,15 @@ import java.util.Objects;
  * {@link Thread#interrupt()} before the current sleep ends. Prefer platform threads for locks
  * that are held long under contention.
  *
+ * <h2>Requirements</h2>
+ * All processes must run in one pid namespace and see each other in {@code /proc} (no
+ * {@code hidepid} mount option between different users): a process that cannot be seen counts
+ * as dead.
+ *
  * <h2>Layout</h2>
  * {@value #BYTES} bytes at an 8-byte aligned offset: the lock word (8 bytes: owner and state,
  * the futex on its low 32 bits), a magic number and the consistency flag; the rest is padding
- * that keeps other hot data off the lock's cache line. All processes must run in one pid
- * namespace.
+ * that keeps other hot data off the lock's cache line.
  */
 public final class SharedLock {
 
@@ -242,6 +246,10 @@ public final class SharedLock {
     }
 
     private LockResult acquireContended(long deadline, boolean interruptible) {
+        // The owner is checked when the same word has been seen for a whole interval, not when a
+        // sleep times out: signals (profilers, JFR) may cut every sleep short.
+        long watched = FREE;
+        long watchedSince = 0;
         for (int spins = 0; ; spins++) {
             long word = (long) LONG.getVolatile(lock, WORD);
             if (word == FREE) {
@@ -262,14 +270,21 @@ public final class SharedLock {
                 }
                 word = marked;
             }
-            long left = deadline - System.nanoTime();
+            long now = System.nanoTime();
+            if (word != watched) {
+                watched = word;
+                watchedSince = now;
+            } else if (now - watchedSince >= CHECK_NANOS) {
+                watchedSince = now;
+                if (takeOverFromDead(word)) {
+                    return acquired(true);
+                }
+            }
+            long left = deadline - now;
             if (left <= 0 || interruptible && Thread.currentThread().isInterrupted()) {
                 return LockResult.NOT_ACQUIRED;
             }
-            boolean woken = platform.futexWait(futexWord, (int) word, Math.min(left, CHECK_NANOS));
-            if (!woken && takeOverFromDead(word)) {
-                return acquired(true);
-            }
+            platform.futexWait(futexWord, (int) word, Math.min(left, CHECK_NANOS));
         }
     }
 
