@@ -39,7 +39,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <h2>Threads</h2>
  * There is one consumer: {@code read} must not run in two threads at a time. The producer side is
- * described by each kind.
+ * described by each kind. The blocking {@code read} sleeps in a system call for up to 100 ms at a
+ * time, so on a virtual thread it pins the carrier meanwhile; {@code write} on a full ring parks
+ * and does not pin.
  */
 public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
 

@@ -1,14 +1,17 @@
 package dev.mman.ipc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mman.MMapException;
 import dev.mman.SharedMemory;
 import dev.mman.testing.ChildJvm;
 import dev.mman.testing.RunningChild;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -122,6 +125,26 @@ class RingProcessesTest {
             assertEquals(0, ring.read(checker, 1), "nothing after the last message");
             System.out.println("mpsc: first record " + TimeUnit.NANOSECONDS.toMillis(firstAfterKill)
                     + " ms after SIGKILL, stall timeout " + STALL_TIMEOUT.toMillis() + " ms");
+        }
+    }
+
+    @Test
+    void aDeadProducersSlotIsReusedOnceItsClaimIsSkipped() throws InterruptedException {
+        int capacity = 4096;
+        try (SharedMemory shm = SharedMemory.create(name, MpscRingBuffer.requiredBytes(capacity, 1))) {
+            MpscRingBuffer ring = MpscRingBuffer.format(shm, 0, capacity, 1, STALL_TIMEOUT);
+            RunningChild stalled = ChildJvm.in(dir).start(RingPeer.class.getName(), "stall", name);
+            stalled.awaitLine("CLAIMED");
+            MMapException full = assertThrows(MMapException.class, () -> ring.tryWrite(2, new byte[8]));
+            assertTrue(full.getMessage().contains("all 1 producer slots are taken"), full.getMessage());
+            stalled.killForcibly().assertNoCrash();
+            assertEquals(0, ring.read((t, b, o, l) -> { }, 10, STALL_TIMEOUT.multipliedBy(3)));
+            assertEquals(1, ring.skippedClaims());
+            assertTrue(ring.tryWrite(2, new byte[8]), "the dead producer's slot is free again");
+            List<Integer> types = new ArrayList<>();
+            assertEquals(1, ring.read((t, b, o, l) -> types.add(t), 10));
+            assertEquals(List.of(2), types);
+            ring.close();
         }
     }
 }
