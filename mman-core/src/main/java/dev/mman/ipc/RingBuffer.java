@@ -417,7 +417,7 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
      * @throws InterruptedException when the thread is interrupted while it waits (noticed within 100 ms)
      */
     public int read(MessageHandler handler, int limit, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = Deadline.after(timeout);
         for (int idle = 0; ; idle++) {
             int count = read(handler, limit);
             if (count > 0) {

@@ -193,7 +193,7 @@ public final class SharedLock {
         if (first.acquired() || timeout.isNegative() || timeout.isZero()) {
             return first;
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = Deadline.after(timeout);
         LockResult result = acquireContended(deadline, true);
         if (!result.acquired() && Thread.interrupted()) {
             throw new InterruptedException("interrupted while waiting for the SharedLock at offset " + offset);

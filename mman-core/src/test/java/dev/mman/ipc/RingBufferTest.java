@@ -120,6 +120,29 @@ class RingBufferTest {
     }
 
     @Test
+    void hugeTimeoutsMeanForeverInsteadOfOverflowing() throws Exception {
+        SpscRingBuffer ring = SpscRingBuffer.format(map, 0, CAPACITY);
+        ring.write(9, new byte[3]);
+        assertEquals(1, ring.read((t, b, o, l) -> { }, 10, Duration.ofSeconds(Long.MAX_VALUE)));
+        SharedLock lock = SharedLock.format(map, SpscRingBuffer.requiredBytes(CAPACITY));
+        CountDownLatch held = new CountDownLatch(1);
+        Thread owner = Thread.ofPlatform().start(() -> {
+            lock.lock();
+            held.countDown();
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            lock.unlock();
+        });
+        held.await();
+        assertEquals(LockResult.ACQUIRED, lock.tryLock(Duration.ofSeconds(Long.MAX_VALUE)));
+        lock.unlock();
+        owner.join();
+    }
+
+    @Test
     void mpscThreadsDeliverEveryMessageOnce() throws Exception {
         MpscRingBuffer.format(map, 0, CAPACITY, 4, Duration.ofSeconds(1));
         int producers = 3;
