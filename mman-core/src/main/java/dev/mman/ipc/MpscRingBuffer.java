@@ -263,12 +263,18 @@ public final class MpscRingBuffer extends RingBuffer implements AutoCloseable {
 
     /**
      * Frees this object's producer slot, so that another producer may take it. The ring and its
-     * records stay; this object may still read, and takes a slot again if it writes.
+     * records stay; this object may still read, and takes a slot again if it writes. When the
+     * mapping was closed first, the slot cannot be written any more: it stays taken until this
+     * process exits, and is reused after that.
      */
     @Override
     public synchronized void close() {
         if (slotBase >= 0) {
-            LONG.setRelease(meta, slotBase + SLOT_OWNER, 0L);
+            try {
+                LONG.setRelease(meta, slotBase + SLOT_OWNER, 0L);
+            } catch (IllegalStateException mappingClosed) {
+                // Nothing to free in this process; other processes see the slot's owner die with it.
+            }
             slotBase = -1;
         }
     }

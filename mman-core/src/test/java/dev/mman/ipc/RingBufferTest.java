@@ -232,6 +232,17 @@ class RingBufferTest {
         assertFalse(MpscRingBuffer.attach(map, 0).toString().isEmpty());
     }
 
+    @Test
+    void closingAProducerAfterItsMappingIsHarmless() {
+        MemoryMap own = MemoryMap.createAnonymous(1 << 16, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_SHARED);
+        MpscRingBuffer.format(own, 0, CAPACITY);
+        MpscRingBuffer producer = MpscRingBuffer.attach(own, 0);
+        assertTrue(producer.tryWrite(1, new byte[8]));
+        own.close();
+        producer.close();
+        assertThrows(IllegalStateException.class, () -> producer.tryWrite(1, new byte[8]));
+    }
+
     private static void assertMessage(Executable call, String expected) {
         MMapInvalidParameterException e = assertThrows(MMapInvalidParameterException.class, call);
         assertTrue(e.getMessage().contains(expected), e.getMessage());
