@@ -9,13 +9,11 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Group;
 import org.openjdk.jmh.annotations.GroupThreads;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
@@ -48,20 +46,6 @@ public class MpscThroughputBench {
     private final org.agrona.concurrent.MessageHandler agronaHandler =
             (int type, MutableDirectBuffer buffer, int index, int length) -> { };
     private final UnsafeBuffer agronaMessage = new UnsafeBuffer(new byte[MESSAGE]);
-
-    /** Counts messages, not calls. */
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    @State(Scope.Thread)
-    public static class Messages {
-        /** Messages written or read in this iteration. */
-        public long messages;
-
-        /** Starts each iteration from zero. */
-        @Setup(Level.Iteration)
-        public void reset() {
-            messages = 0;
-        }
-    }
 
     /** Each mman producer thread attaches its own object, which holds its producer slot. */
     @State(Scope.Thread)
@@ -106,7 +90,7 @@ public class MpscThroughputBench {
     @Benchmark
     @Group("mman")
     @GroupThreads(2)
-    public void write_mman(MmanProducer producer, Messages counted) {
+    public void write_mman(MmanProducer producer, MessageCount counted) {
         if (producer.ring.tryWrite(1, producer.message, 0, MESSAGE)) {
             counted.messages++;
         }
@@ -116,7 +100,7 @@ public class MpscThroughputBench {
     @Benchmark
     @Group("mman")
     @GroupThreads(1)
-    public void read_mman(Messages counted) {
+    public void read_mman(MessageCount counted) {
         counted.messages += mmanConsumer.read(mmanHandler, BATCH);
     }
 
@@ -124,7 +108,7 @@ public class MpscThroughputBench {
     @Benchmark
     @Group("agrona")
     @GroupThreads(2)
-    public void write_agrona(Messages counted) {
+    public void write_agrona(MessageCount counted) {
         if (agrona.write(1, agronaMessage, 0, MESSAGE)) {
             counted.messages++;
         }
@@ -134,7 +118,7 @@ public class MpscThroughputBench {
     @Benchmark
     @Group("agrona")
     @GroupThreads(1)
-    public void read_agrona(Messages counted) {
+    public void read_agrona(MessageCount counted) {
         counted.messages += agrona.read(agronaHandler, BATCH);
     }
 }

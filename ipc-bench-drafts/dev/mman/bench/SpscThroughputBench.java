@@ -9,13 +9,11 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Group;
 import org.openjdk.jmh.annotations.GroupThreads;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
@@ -49,20 +47,6 @@ public class SpscThroughputBench {
     private final org.agrona.concurrent.MessageHandler agronaHandler =
             (int type, MutableDirectBuffer buffer, int index, int length) -> { };
 
-    /** Counts messages, not calls: a write into a full ring or a read of an empty one counts nothing. */
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    @State(Scope.Thread)
-    public static class Messages {
-        /** Messages written or read in this iteration. */
-        public long messages;
-
-        /** Starts each iteration from zero. */
-        @Setup(Level.Iteration)
-        public void reset() {
-            messages = 0;
-        }
-    }
-
     /** Two mappings of the same kind, one per library; names are removed at once. */
     @Setup
     public void setUp() {
@@ -86,7 +70,7 @@ public class SpscThroughputBench {
     @Benchmark
     @Group("mman")
     @GroupThreads(1)
-    public void write_mman(Messages counted) {
+    public void write_mman(MessageCount counted) {
         if (mman.tryWrite(1, mmanMessage, 0, MESSAGE)) {
             counted.messages++;
         }
@@ -96,7 +80,7 @@ public class SpscThroughputBench {
     @Benchmark
     @Group("mman")
     @GroupThreads(1)
-    public void read_mman(Messages counted) {
+    public void read_mman(MessageCount counted) {
         counted.messages += mman.read(mmanHandler, BATCH);
     }
 
@@ -104,7 +88,7 @@ public class SpscThroughputBench {
     @Benchmark
     @Group("agrona")
     @GroupThreads(1)
-    public void write_agrona(Messages counted) {
+    public void write_agrona(MessageCount counted) {
         if (agrona.write(1, agronaMessage, 0, MESSAGE)) {
             counted.messages++;
         }
@@ -114,7 +98,7 @@ public class SpscThroughputBench {
     @Benchmark
     @Group("agrona")
     @GroupThreads(1)
-    public void read_agrona(Messages counted) {
+    public void read_agrona(MessageCount counted) {
         counted.messages += agrona.read(agronaHandler, BATCH);
     }
 }
