@@ -1,5 +1,15 @@
 package dev.mman.ipc;
 
+import static dev.mman.ipc.RingLayout.HEAD;
+import static dev.mman.ipc.RingLayout.INT;
+import static dev.mman.ipc.RingLayout.KIND_MPSC;
+import static dev.mman.ipc.RingLayout.LONG;
+import static dev.mman.ipc.RingLayout.SLOTS;
+import static dev.mman.ipc.RingLayout.SLOT_COUNT_OFFSET;
+import static dev.mman.ipc.RingLayout.SLOT_STRIDE;
+import static dev.mman.ipc.RingLayout.STALL_TIMEOUT_OFFSET;
+import static dev.mman.ipc.RingLayout.TAIL;
+
 import dev.mman.MMapException;
 import dev.mman.MemoryMap;
 import java.lang.foreign.MemorySegment;
@@ -81,7 +91,7 @@ public final class MpscRingBuffer extends RingBuffer implements AutoCloseable {
     public static long requiredBytes(int capacity, int producers) {
         String call = "MpscRingBuffer.requiredBytes(" + capacity + ", " + producers + ")";
         checkProducers(call, producers);
-        return requiredBytes(call, capacity, producers);
+        return RingLayout.requiredBytes(call, capacity, producers);
     }
 
     /**
@@ -119,7 +129,7 @@ public final class MpscRingBuffer extends RingBuffer implements AutoCloseable {
         if (stallTimeout.isNegative() || stallTimeout.isZero()) {
             throw Regions.invalid(call + ": stall timeout " + stallTimeout + " is not positive");
         }
-        return new MpscRingBuffer(format(call, map, offset, capacity, KIND_MPSC, producers,
+        return new MpscRingBuffer(RingLayout.format(call, map, offset, capacity, KIND_MPSC, producers,
                 stallTimeout.toNanos()), offset);
     }
 
@@ -132,7 +142,8 @@ public final class MpscRingBuffer extends RingBuffer implements AutoCloseable {
      * @throws dev.mman.MMapInvalidParameterException when there is no many-to-one ring there
      */
     public static MpscRingBuffer attach(MemoryMap map, long offset) {
-        return new MpscRingBuffer(attach("MpscRingBuffer.attach(" + offset + ")", map, offset, KIND_MPSC), offset);
+        String call = "MpscRingBuffer.attach(" + offset + ")";
+        return new MpscRingBuffer(RingLayout.attach(call, map, offset, KIND_MPSC), offset);
     }
 
     private static void checkProducers(String call, int producers) {

@@ -1,10 +1,18 @@
 package dev.mman.ipc;
 
-import dev.mman.MemoryMap;
+import static dev.mman.ipc.RingLayout.CAPACITY_OFFSET;
+import static dev.mman.ipc.RingLayout.HEAD;
+import static dev.mman.ipc.RingLayout.INT;
+import static dev.mman.ipc.RingLayout.LONG;
+import static dev.mman.ipc.RingLayout.PADDING_TYPE;
+import static dev.mman.ipc.RingLayout.TAIL;
+import static dev.mman.ipc.RingLayout.WAITING;
+import static dev.mman.ipc.RingLayout.align;
+import static dev.mman.ipc.RingLayout.header;
+import static dev.mman.ipc.RingLayout.suggestCapacity;
+
 import dev.mman.internal.Platform;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
@@ -54,29 +62,12 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
     /** The largest capacity. */
     public static final int MAX_CAPACITY = 1 << 30;
 
-    static final int KIND_SPSC = 1;
-    static final int KIND_MPSC = 2;
-    static final long MAGIC_OFFSET = 0;
-    static final long KIND_OFFSET = 4;
-    static final long CAPACITY_OFFSET = 8;
-    static final long SLOT_COUNT_OFFSET = 12;
-    static final long STALL_TIMEOUT_OFFSET = 16;
-    static final long TAIL = 128;
-    static final long HEAD = 256;
-    static final long WAITING = 384;
-    static final long SLOTS = 512;
-    static final long SLOT_STRIDE = 128;
-    static final int PADDING_TYPE = -1;
-    private static final int MAGIC = 0x424d4d4d; // "MMMB" in memory order
     private static final int SPINS = 200;
     private static final int YIELDS = 50;
     private static final long SLEEP_SLICE_NANOS = 100_000_000L;
     /** The longest sleep when no barrier orders the producers' publishes before the consumer's check. */
     private static final long UNORDERED_SLEEP_NANOS = 1_000_000L;
     private static final long FULL_PARK_NANOS = 50_000L;
-
-    static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
-    static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
     final MemorySegment meta;
     final MemorySegment data;
@@ -102,66 +93,6 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
         this.mask = capacity - 1;
         this.data = region.asSlice(dataOffset, capacity);
         this.waitingWord = region.asSlice(WAITING, Integer.BYTES);
-    }
-
-    // ---------------------------------------------------------------- layout
-
-    static long requiredBytes(String call, int capacity, int slots) {
-        if (capacity < MIN_CAPACITY || capacity > MAX_CAPACITY || Integer.bitCount(capacity) != 1) {
-            throw Regions.invalid(call + ": capacity " + capacity + " is not a power of two between "
-                    + MIN_CAPACITY + " and " + MAX_CAPACITY + "; use " + suggestCapacity(capacity));
-        }
-        return SLOTS + slots * SLOT_STRIDE + capacity;
-    }
-
-    private static int suggestCapacity(int capacity) {
-        if (capacity <= MIN_CAPACITY) {
-            return MIN_CAPACITY;
-        }
-        return capacity >= MAX_CAPACITY ? MAX_CAPACITY : Integer.highestOneBit(capacity - 1) << 1;
-    }
-
-    /** Writes an empty ring's metadata and returns its region. */
-    static MemorySegment format(String call, MemoryMap map, long offset, int capacity, int kind, int slots,
-            long stallTimeoutNanos) {
-        MemorySegment region = Regions.slice(call, map, offset, requiredBytes(call, capacity, slots));
-        region.fill((byte) 0);
-        INT.set(region, KIND_OFFSET, kind);
-        INT.set(region, CAPACITY_OFFSET, capacity);
-        INT.set(region, SLOT_COUNT_OFFSET, slots);
-        LONG.set(region, STALL_TIMEOUT_OFFSET, stallTimeoutNanos);
-        INT.setRelease(region, MAGIC_OFFSET, MAGIC);
-        return region;
-    }
-
-    /** Finds a formatted ring of {@code kind} at {@code offset} and returns its region. */
-    static MemorySegment attach(String call, MemoryMap map, long offset, int kind) {
-        MemorySegment header = Regions.slice(call, map, offset, SLOTS);
-        int magic = (int) INT.getAcquire(header, MAGIC_OFFSET);
-        int found = (int) INT.get(header, KIND_OFFSET);
-        if (magic != MAGIC || (found != KIND_SPSC && found != KIND_MPSC)) {
-            throw Regions.invalid(String.format("%s: no ring buffer was formatted there (found magic 0x%08x); "
-                    + "format one first", call, magic));
-        }
-        if (found != kind) {
-            throw Regions.invalid(call + ": the ring at offset " + offset + " is " + kindName(found)
-                    + ", not " + kindName(kind) + "; attach it with " + kindName(found) + "RingBuffer.attach");
-        }
-        int capacity = (int) INT.get(header, CAPACITY_OFFSET);
-        int slots = (int) INT.get(header, SLOT_COUNT_OFFSET);
-        return Regions.slice(call, map, offset, requiredBytes(call, capacity, slots));
-    }
-
-    private static String kindName(int kind) {
-        return kind == KIND_SPSC ? "Spsc" : "Mpsc";
-    }
-
-    static long align(long length) {
-        return (length + RECORD_ALIGNMENT - 1) & -RECORD_ALIGNMENT;
-    }
-
-    static long header(int length, int type) {
-        return (long) type << 32 | (length & 0xFFFF_FFFFL);
     }
 
     // ---------------------------------------------------------------- producing

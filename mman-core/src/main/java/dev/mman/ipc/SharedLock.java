@@ -43,9 +43,10 @@ import java.util.Objects;
  * is no moment at which a held lock has no recorded owner. A waiter sleeps at most
  * {@value #OWNER_CHECK_MILLIS} ms at a time; once the lock word has stayed the same for that long
  * it checks whether the owner process still runs with that start time, so a reused pid does not
- * count as alive. When it is gone, the waiters race with one compare-and-set to take the lock over; exactly one wins and
- * gets {@link LockResult#OWNER_DIED}. The guarded data stays marked inconsistent (every later
- * acquisition reports {@code OWNER_DIED} too) until a holder calls {@link #markConsistent()}.
+ * count as alive. When it is gone, the waiters race with one compare-and-set to take the lock
+ * over; exactly one wins and gets {@link LockResult#OWNER_DIED}. The guarded data stays marked
+ * inconsistent (every later acquisition reports {@code OWNER_DIED} too) until a holder calls
+ * {@link #markConsistent()}.
  * Death is tracked per process: a thread that ends without unlocking, in a process that lives
  * on, keeps the lock held.
  *

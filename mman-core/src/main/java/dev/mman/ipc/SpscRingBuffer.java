@@ -1,5 +1,11 @@
 package dev.mman.ipc;
 
+import static dev.mman.ipc.RingLayout.HEAD;
+import static dev.mman.ipc.RingLayout.KIND_SPSC;
+import static dev.mman.ipc.RingLayout.LONG;
+import static dev.mman.ipc.RingLayout.SLOTS;
+import static dev.mman.ipc.RingLayout.TAIL;
+
 import dev.mman.MemoryMap;
 import java.lang.foreign.MemorySegment;
 
@@ -36,7 +42,7 @@ public final class SpscRingBuffer extends RingBuffer {
      * @throws dev.mman.MMapInvalidParameterException when the capacity is not allowed
      */
     public static long requiredBytes(int capacity) {
-        return requiredBytes("SpscRingBuffer.requiredBytes", capacity, 0);
+        return RingLayout.requiredBytes("SpscRingBuffer.requiredBytes", capacity, 0);
     }
 
     /**
@@ -51,7 +57,7 @@ public final class SpscRingBuffer extends RingBuffer {
      */
     public static SpscRingBuffer format(MemoryMap map, long offset, int capacity) {
         String call = "SpscRingBuffer.format(" + offset + ", " + capacity + ")";
-        return new SpscRingBuffer(format(call, map, offset, capacity, KIND_SPSC, 0, 0), offset);
+        return new SpscRingBuffer(RingLayout.format(call, map, offset, capacity, KIND_SPSC, 0, 0), offset);
     }
 
     /**
@@ -63,7 +69,8 @@ public final class SpscRingBuffer extends RingBuffer {
      * @throws dev.mman.MMapInvalidParameterException when there is no one-to-one ring there
      */
     public static SpscRingBuffer attach(MemoryMap map, long offset) {
-        return new SpscRingBuffer(attach("SpscRingBuffer.attach(" + offset + ")", map, offset, KIND_SPSC), offset);
+        String call = "SpscRingBuffer.attach(" + offset + ")";
+        return new SpscRingBuffer(RingLayout.attach(call, map, offset, KIND_SPSC), offset);
     }
 
     @Override
