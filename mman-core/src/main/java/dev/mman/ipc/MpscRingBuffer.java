@@ -238,8 +238,8 @@ public final class MpscRingBuffer extends RingBuffer implements AutoCloseable {
 
     /**
      * Where the claim that blocks {@code position} (claimed: it lies below the producer position)
-     * ends, when it has blocked for the stall timeout
-     * and every producer that may own it is dead; otherwise -1.
+     * ends, when it has blocked for the stall timeout and every producer that may own it is dead;
+     * otherwise -1.
      */
     private long deadClaimEnd(long position) {
         long now = System.nanoTime();
