@@ -16,6 +16,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -52,6 +53,13 @@ final class LinuxPlatform implements Platform {
             FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle FTRUNCATE = Native.withErrno("ftruncate",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+    /** {@code syscall(SYS_futex, uaddr, op, val, timeout, uaddr2, val3)}; never critical: it blocks. */
+    private static final MethodHandle SYSCALL_FUTEX = Native.withErrno("syscall", FunctionDescriptor.of(
+            JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG),
+            Linker.Option.firstVariadicArg(1));
+    /** {@code syscall(SYS_membarrier, cmd, flags, cpu_id)}. */
+    private static final MethodHandle SYSCALL_MEMBARRIER = Native.withErrno("syscall", FunctionDescriptor.of(
+            JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(1));
     private static final MethodHandle MREMAP = Native.withErrno("mremap",
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT),
             Linker.Option.firstVariadicArg(4));
@@ -82,13 +90,28 @@ final class LinuxPlatform implements Platform {
     private static final int S_IFDIR = 0x4000;
     private static final long STAT_SIZE_OFFSET = 48;
     private static final long STAT_BUFFER = 256;
+    private static final long FUTEX_WAIT = 0;
+    private static final long FUTEX_WAKE = 1;
+    private static final long MEMBARRIER_CMD_GLOBAL_EXPEDITED = 1 << 1;
+    private static final long MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED = 1 << 2;
+    private static final int EINTR = 4;
+    private static final int EAGAIN = 11;
+    private static final int ETIMEDOUT = 110;
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+    /** In /proc/pid/stat, after the parenthesised command name: state is field 3, starttime field 22. */
+    private static final int STAT_STATE_INDEX = 0;
+    private static final int STAT_START_TIME_INDEX = 19;
 
     private final String arch;
     private final long statModeOffset;
     private final long pageSize;
+    private final long sysFutex;
+    private final long sysMembarrier;
 
     LinuxPlatform(String arch) {
         this.arch = arch;
+        this.sysFutex = arch.equals("aarch64") ? 98 : 202;
+        this.sysMembarrier = arch.equals("aarch64") ? 283 : 324;
         // struct stat differs: x86_64 puts a 64-bit st_nlink before st_mode, aarch64 does not.
         this.statModeOffset = arch.equals("aarch64") ? 16 : 24;
         long reported;
@@ -334,6 +357,90 @@ final class LinuxPlatform implements Platform {
         int open = text.indexOf('[');
         int close = text.indexOf(']', open + 1);
         return open >= 0 && close > open ? text.substring(open + 1, close) : text.strip();
+    }
+
+    @Override
+    public boolean futexWait(MemorySegment word, int expected, long timeoutNanos) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment timeout = arena.allocate(JAVA_LONG, 2);
+            timeout.setAtIndex(JAVA_LONG, 0, timeoutNanos / NANOS_PER_SECOND);
+            timeout.setAtIndex(JAVA_LONG, 1, timeoutNanos % NANOS_PER_SECOND);
+            int errno = futex(arena, "futex(FUTEX_WAIT, " + expected + ", " + timeoutNanos + " ns)", word,
+                    FUTEX_WAIT, expected, timeout);
+            return errno != ETIMEDOUT;
+        }
+    }
+
+    @Override
+    public int futexWake(MemorySegment word, int count) {
+        try (Arena arena = Arena.ofConfined()) {
+            return -futex(arena, "futex(FUTEX_WAKE, " + count + ")", word, FUTEX_WAKE, count, MemorySegment.NULL);
+        }
+    }
+
+    /**
+     * One futex call. Returns the errno of an expected failure (EAGAIN, EINTR, ETIMEDOUT) or, on
+     * success, minus the call's result, and throws for any other failure.
+     */
+    private int futex(Arena arena, String request, MemorySegment word, long op, long value, MemorySegment timeout) {
+        MemorySegment state = Native.callState(arena);
+        long result;
+        try {
+            result = (long) SYSCALL_FUTEX.invokeExact(state, sysFutex, word, op, value, timeout, 0L, 0L);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new MMapException(request + " could not be called", t);
+        }
+        if (result != -1) {
+            return (int) -result;
+        }
+        int errno = Native.errno(state);
+        if (errno == EAGAIN || errno == EINTR || errno == ETIMEDOUT) {
+            return errno;
+        }
+        throw failure(request + " on 0x" + Long.toHexString(word.address()), errno, NO_HINT, false);
+    }
+
+    @Override
+    public boolean registerForProcessBarriers() {
+        return membarrier(MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED);
+    }
+
+    @Override
+    public boolean barrierOnRegisteredProcesses() {
+        return membarrier(MEMBARRIER_CMD_GLOBAL_EXPEDITED);
+    }
+
+    /** Every failure (ENOSYS on old kernels, EINVAL, EPERM under seccomp) means "not available". */
+    private boolean membarrier(long command) {
+        try (Arena arena = Arena.ofConfined()) {
+            return (long) SYSCALL_MEMBARRIER.invokeExact(Native.callState(arena), sysMembarrier, command, 0L, 0L) == 0;
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new MMapException("membarrier could not be called", t);
+        }
+    }
+
+    @Override
+    public long processStartTime(long pid) {
+        String stat;
+        try {
+            stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        } catch (NoSuchFileException gone) {
+            return -1;
+        } catch (IOException e) {
+            throw new MMapException("cannot read /proc/" + pid + "/stat to see whether process " + pid
+                    + " is alive: " + e, e);
+        }
+        // The command name may hold spaces and parentheses, so the fields start after the last ')'.
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        String processState = fields[STAT_STATE_INDEX];
+        if (processState.equals("Z") || processState.equals("X")) {
+            return -1;
+        }
+        return Long.parseLong(fields[STAT_START_TIME_INDEX]);
     }
 
     private String mapHint(int errno, int flags) {

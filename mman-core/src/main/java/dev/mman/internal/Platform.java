@@ -1,6 +1,7 @@
 package dev.mman.internal;
 
 import dev.mman.Advice;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 
 /**
@@ -207,6 +208,54 @@ public interface Platform {
      * @return bytes
      */
     int sharedMemoryNameMax();
+
+    /**
+     * Sleeps while the 32-bit word still holds {@code expected} ({@code FUTEX_WAIT}, shared between
+     * processes, so not {@code FUTEX_PRIVATE_FLAG}). The kernel compares and sleeps atomically, so a
+     * wake that comes after the caller read the word is never lost. Blocks the calling carrier thread.
+     *
+     * @param word four bytes, 4-byte aligned, inside a live mapping; the call keeps it alive
+     * @param expected the value the caller saw
+     * @param timeoutNanos the longest sleep, positive
+     * @return false when the timeout elapsed; true when woken, when the word no longer held
+     *     {@code expected}, or when a signal interrupted the sleep (callers re-check in all cases)
+     */
+    boolean futexWait(MemorySegment word, int expected, long timeoutNanos);
+
+    /**
+     * Wakes up to {@code count} threads, in any process, sleeping in {@link #futexWait} on the word.
+     *
+     * @param word the same four bytes the sleepers passed
+     * @param count how many to wake, at least 1
+     * @return how many were woken
+     */
+    int futexWake(MemorySegment word, int count);
+
+    /**
+     * When a process started, to tell a live process from a later one that reuses its pid.
+     *
+     * @param pid the process id
+     * @return the start time in clock ticks since boot, or -1 when no live process has that pid
+     *     (a zombie counts as dead: it can hold nothing any more)
+     */
+    long processStartTime(long pid);
+
+    /**
+     * Makes this process a target of {@link #barrierOnRegisteredProcesses()}
+     * ({@code membarrier(MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED)}). Call once per process.
+     *
+     * @return false when the kernel offers no such barrier, or forbids it
+     */
+    boolean registerForProcessBarriers();
+
+    /**
+     * Runs a full memory barrier on every running thread of every registered process
+     * ({@code membarrier(MEMBARRIER_CMD_GLOBAL_EXPEDITED)}). This lets a rare, slow path pay for the
+     * store-load ordering that a frequent, fast path in another process then need not pay.
+     *
+     * @return false when the kernel offers no such barrier, or forbids it
+     */
+    boolean barrierOnRegisteredProcesses();
 
     /**
      * Writes back the dirty pages of a file range and then asks the kernel to drop the range from

@@ -1,6 +1,7 @@
 package dev.mman.internal;
 
 import dev.mman.MMapException;
+import java.lang.foreign.MemorySegment;
 
 /** Chooses the {@link Platform} for the running OS, once. */
 final class Platforms {
@@ -191,6 +192,31 @@ final class Platforms {
 
         @Override
         public String transparentHugePageMode() {
+            throw refuse();
+        }
+
+        @Override
+        public boolean futexWait(MemorySegment word, int expected, long timeoutNanos) {
+            throw refuse();
+        }
+
+        @Override
+        public int futexWake(MemorySegment word, int count) {
+            throw refuse();
+        }
+
+        @Override
+        public long processStartTime(long pid) {
+            throw refuse();
+        }
+
+        @Override
+        public boolean registerForProcessBarriers() {
+            throw refuse();
+        }
+
+        @Override
+        public boolean barrierOnRegisteredProcesses() {
             throw refuse();
         }
     }

@@ -1,0 +1,292 @@
+package dev.mman.ipc;
+
+import static dev.mman.ipc.RingLayout.HEAD;
+import static dev.mman.ipc.RingLayout.INT;
+import static dev.mman.ipc.RingLayout.KIND_MPSC;
+import static dev.mman.ipc.RingLayout.LONG;
+import static dev.mman.ipc.RingLayout.SLOTS;
+import static dev.mman.ipc.RingLayout.SLOT_COUNT_OFFSET;
+import static dev.mman.ipc.RingLayout.SLOT_STRIDE;
+import static dev.mman.ipc.RingLayout.STALL_TIMEOUT_OFFSET;
+import static dev.mman.ipc.RingLayout.TAIL;
+
+import dev.mman.MMapException;
+import dev.mman.MemoryMap;
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A ring buffer with many producers, in any number of processes, and one consumer.
+ *
+ * <pre>{@code
+ * // once
+ * MpscRingBuffer.format(shm, 0, 1 << 20, 16, Duration.ofSeconds(1));
+ * // each producer process
+ * try (MpscRingBuffer ring = MpscRingBuffer.attach(shm, 0)) {
+ *     ring.write(7, payload);
+ * }
+ * // the consumer process
+ * MpscRingBuffer ring = MpscRingBuffer.attach(shm, 0);
+ * ring.read(handler, 100, Duration.ofMillis(500));
+ * }</pre>
+ *
+ * <h2>How a record is written</h2>
+ * A producer first notes in its own <em>producer slot</em> which range it is about to claim, then
+ * claims it by moving the shared producer position with a compare-and-set, copies the payload,
+ * and publishes the record by writing its header last.
+ *
+ * <h2>Producers that die mid-write</h2>
+ * When a claimed record stays unpublished for the ring's stall timeout, the consumer looks up the
+ * producer slots that cover it. If every such producer has died (checked by pid and start time,
+ * so a reused pid does not count as alive; the processes must see each other in {@code /proc},
+ * as for {@link SharedLock}), it skips the claimed range, whose length the slot
+ * gives, and goes on; records that other producers wrote after it are all delivered. A producer
+ * that is merely slow, or stopped, is waited for: a live process never loses a record.
+ *
+ * <h2>Threads</h2>
+ * Each {@code MpscRingBuffer} object takes one producer slot on its first write and frees it on
+ * {@link #close()}; its writes are serialized. Threads that should write in parallel attach
+ * objects of their own. The slots of a dead process are reused once its last claim has been read
+ * or skipped. One thread in total may read.
+ */
+public final class MpscRingBuffer extends RingBuffer implements AutoCloseable {
+
+    /** The stall timeout of {@link #format(MemoryMap, long, int)}. */
+    public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(1);
+    /** The number of producer slots of {@link #format(MemoryMap, long, int)}. */
+    public static final int DEFAULT_PRODUCERS = 16;
+    /** The most producer slots a ring may have. */
+    public static final int MAX_PRODUCERS = 4096;
+
+    private static final long SLOT_OWNER = 0;
+    private static final long SLOT_START = 8;
+    private static final long SLOT_LENGTH = 16;
+    private static final long RECHECK_NANOS = 100_000_000L;
+
+    private final int producers;
+    private final long stallTimeoutNanos;
+    private final long mine = ProcessIdentity.current();
+    /** This object's producer slot, or -1; guarded by {@code this}. */
+    private long slotBase = -1;
+    /** Consumer state: where it waits for an unpublished record, and since when. */
+    private long stalledAt = -1;
+    private long stalledSince;
+    private long skippedClaims;
+
+    private MpscRingBuffer(MemorySegment region, long offset) {
+        super(region, offset, SLOTS + (int) INT.get(region, SLOT_COUNT_OFFSET) * SLOT_STRIDE);
+        this.producers = (int) INT.get(region, SLOT_COUNT_OFFSET);
+        this.stallTimeoutNanos = (long) LONG.get(region, STALL_TIMEOUT_OFFSET);
+    }
+
+    /**
+     * The bytes a ring occupies in a mapping, metadata and producer slots included.
+     *
+     * @param capacity the data capacity, a power of two from 1024 to 2<sup>30</sup>
+     * @param producers the number of producer slots
+     * @return bytes
+     * @throws dev.mman.MMapInvalidParameterException when an argument is not allowed
+     */
+    public static long requiredBytes(int capacity, int producers) {
+        String call = "MpscRingBuffer.requiredBytes(" + capacity + ", " + producers + ")";
+        checkProducers(call, producers);
+        return RingLayout.requiredBytes(call, capacity, producers);
+    }
+
+    /**
+     * Writes an empty ring with {@value #DEFAULT_PRODUCERS} producer slots and a one-second stall
+     * timeout.
+     *
+     * @param map the mapping, shared and writable
+     * @param offset where the ring starts, a multiple of 8
+     * @param capacity the data capacity, a power of two from 1024 to 2<sup>30</sup>
+     * @return the ring
+     * @throws dev.mman.MMapInvalidParameterException when an argument is bad or the ring does not fit
+     */
+    public static MpscRingBuffer format(MemoryMap map, long offset, int capacity) {
+        return format(map, offset, capacity, DEFAULT_PRODUCERS, DEFAULT_STALL_TIMEOUT);
+    }
+
+    /**
+     * Writes an empty ring at {@code offset}. Call it once, before any process attaches.
+     *
+     * @param map the mapping, shared and writable
+     * @param offset where the ring starts, a multiple of 8
+     * @param capacity the data capacity, a power of two from 1024 to 2<sup>30</sup>
+     * @param producers how many producer objects may be attached at once, 1 to {@value #MAX_PRODUCERS}
+     * @param stallTimeout how long an unpublished record may block the consumer before it checks
+     *     whether its producer died; positive
+     * @return the ring
+     * @throws dev.mman.MMapInvalidParameterException when an argument is bad or the ring does not fit
+     */
+    public static MpscRingBuffer format(MemoryMap map, long offset, int capacity, int producers,
+            Duration stallTimeout) {
+        Objects.requireNonNull(stallTimeout, "stallTimeout");
+        String call = "MpscRingBuffer.format(" + offset + ", " + capacity + ", " + producers + ", " + stallTimeout
+                + ")";
+        checkProducers(call, producers);
+        if (stallTimeout.isNegative() || stallTimeout.isZero()) {
+            throw Regions.invalid(call + ": stall timeout " + stallTimeout + " is not positive");
+        }
+        return new MpscRingBuffer(RingLayout.format(call, map, offset, capacity, KIND_MPSC, producers,
+                stallTimeout.toNanos()), offset);
+    }
+
+    /**
+     * Uses the ring that {@link #format} placed at {@code offset}, possibly in another process.
+     *
+     * @param map the mapping, shared and writable
+     * @param offset where the ring starts
+     * @return the ring
+     * @throws dev.mman.MMapInvalidParameterException when there is no many-to-one ring there
+     */
+    public static MpscRingBuffer attach(MemoryMap map, long offset) {
+        String call = "MpscRingBuffer.attach(" + offset + ")";
+        return new MpscRingBuffer(RingLayout.attach(call, map, offset, KIND_MPSC), offset);
+    }
+
+    private static void checkProducers(String call, int producers) {
+        if (producers < 1 || producers > MAX_PRODUCERS) {
+            throw Regions.invalid(call + ": producers " + producers + " is outside 1.." + MAX_PRODUCERS);
+        }
+    }
+
+    /**
+     * How long an unpublished record may block the consumer before it checks its producer.
+     *
+     * @return the timeout the ring was formatted with
+     */
+    public Duration stallTimeout() {
+        return Duration.ofNanos(stallTimeoutNanos);
+    }
+
+    /**
+     * How many claims of dead producers this object, as the consumer, has skipped.
+     *
+     * @return the count
+     */
+    public long skippedClaims() {
+        return skippedClaims;
+    }
+
+    @Override
+    synchronized boolean tryWrite(int type, MemorySegment source, long sourceOffset, int length,
+            Runnable beforeCommit) {
+        if (slotBase < 0) {
+            slotBase = takeSlot();
+        }
+        return super.tryWrite(type, source, sourceOffset, length, beforeCommit);
+    }
+
+    private long takeSlot() {
+        long head = (long) LONG.getVolatile(meta, HEAD);
+        for (int i = 0; i < producers; i++) {
+            long base = SLOTS + i * SLOT_STRIDE;
+            if ((boolean) LONG.compareAndSet(meta, base + SLOT_OWNER, 0L, mine)) {
+                return base;
+            }
+        }
+        for (int i = 0; i < producers; i++) {
+            long base = SLOTS + i * SLOT_STRIDE;
+            long owner = (long) LONG.getVolatile(meta, base + SLOT_OWNER);
+            boolean lastClaimDone = (long) LONG.getOpaque(meta, base + SLOT_START)
+                    + (long) LONG.getOpaque(meta, base + SLOT_LENGTH) <= head;
+            if (lastClaimDone && !ProcessIdentity.isAlive(owner)
+                    && (boolean) LONG.compareAndSet(meta, base + SLOT_OWNER, owner, mine)) {
+                return base;
+            }
+        }
+        throw new MMapException(this + ": all " + producers + " producer slots are taken by live producers "
+                + "(or by dead ones whose last record is still unread); close producers you no longer use, or "
+                + "format the ring with more producers");
+    }
+
+    @Override
+    long claim(long alignedLength) {
+        while (true) {
+            long tail = (long) LONG.getVolatile(meta, TAIL);
+            long required = claimSize(tail, alignedLength);
+            if (!hasRoom(tail, required)) {
+                return -1;
+            }
+            // The intent comes first, so that a claim never exists without a slot that tells its length.
+            LONG.setOpaque(meta, slotBase + SLOT_START, tail);
+            LONG.setOpaque(meta, slotBase + SLOT_LENGTH, required);
+            if ((boolean) LONG.compareAndSet(meta, TAIL, tail, tail + required)) {
+                return placeRecord(tail, required, alignedLength);
+            }
+        }
+    }
+
+    @Override
+    void commit(long index, long header) {
+        publish(data, index, header);
+    }
+
+    @Override
+    long unpublishedEnd(long position) {
+        if (position >= (long) LONG.getVolatile(meta, TAIL)) {
+            return -1;
+        }
+        long end = deadClaimEnd(position);
+        if (end >= 0) {
+            skippedClaims++;
+        }
+        return end;
+    }
+
+    /**
+     * Where the claim that blocks {@code position} (claimed: it lies below the producer position)
+     * ends, when it has blocked for the stall timeout and every producer that may own it is dead;
+     * otherwise -1.
+     */
+    private long deadClaimEnd(long position) {
+        long now = System.nanoTime();
+        if (position != stalledAt) {
+            stalledAt = position;
+            stalledSince = now;
+            return -1;
+        }
+        if (now - stalledSince < stallTimeoutNanos) {
+            return -1;
+        }
+        long end = -1;
+        for (int i = 0; i < producers && end != -2; i++) {
+            long base = SLOTS + i * SLOT_STRIDE;
+            long owner = (long) LONG.getVolatile(meta, base + SLOT_OWNER);
+            long start = (long) LONG.getOpaque(meta, base + SLOT_START);
+            long claimEnd = start + (long) LONG.getOpaque(meta, base + SLOT_LENGTH);
+            if (owner == 0 || position < start || position >= claimEnd) {
+                continue;
+            }
+            // A producer whose compare-and-set failed may still name this range: all must be dead,
+            // and agree on where it ends.
+            end = ProcessIdentity.isAlive(owner) || (end >= 0 && end != claimEnd) ? -2 : claimEnd;
+        }
+        if (end < 0) {
+            stalledSince = now - stallTimeoutNanos + Math.min(stallTimeoutNanos, RECHECK_NANOS);
+            return -1;
+        }
+        stalledAt = -1;
+        return end;
+    }
+
+    /**
+     * Frees this object's producer slot, so that another producer may take it. The ring and its
+     * records stay; this object may still read, and takes a slot again if it writes. When the
+     * mapping was closed first, the slot cannot be written any more: it stays taken until this
+     * process exits, and is reused after that.
+     */
+    @Override
+    public synchronized void close() {
+        if (slotBase >= 0) {
+            try {
+                LONG.setRelease(meta, slotBase + SLOT_OWNER, 0L);
+            } catch (IllegalStateException mappingClosed) {
+                // Nothing to free in this process; other processes see the slot's owner die with it.
+            }
+            slotBase = -1;
+        }
+    }
+}

@@ -1,0 +1,403 @@
+package dev.mman.ipc;
+
+import static dev.mman.ipc.RingLayout.CAPACITY_OFFSET;
+import static dev.mman.ipc.RingLayout.HEAD;
+import static dev.mman.ipc.RingLayout.INT;
+import static dev.mman.ipc.RingLayout.LONG;
+import static dev.mman.ipc.RingLayout.PADDING_TYPE;
+import static dev.mman.ipc.RingLayout.TAIL;
+import static dev.mman.ipc.RingLayout.WAITING;
+import static dev.mman.ipc.RingLayout.align;
+import static dev.mman.ipc.RingLayout.header;
+import static dev.mman.ipc.RingLayout.suggestCapacity;
+
+import dev.mman.internal.Platform;
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A queue of variable-length records inside a shared mapping, written by producers and read by one
+ * consumer, possibly all in different processes.
+ *
+ * <h2>Records</h2>
+ * Each record is an 8-byte header (its length and a type chosen by the producer, at least 1)
+ * followed by the payload, and starts at a multiple of 8. A record never wraps around the end of
+ * the data area; the producer pads the end instead. The producer publishes a record by storing
+ * its header last; the consumer reads records while their headers are set, and zeroes what it
+ * has read before handing the space back, so a zero header means "not published yet" and the
+ * consumer never polls the producer's position.
+ *
+ * <h2>Layout</h2>
+ * A metadata area comes first: a magic number, the kind, the capacity, then the producer
+ * position, the consumer position and the consumer's futex word, each on its own 128 bytes so that
+ * producer and consumer do not share a cache line (nor its prefetched neighbour). The data area
+ * of {@link #capacity()} bytes follows.
+ *
+ * <h2>Waiting</h2>
+ * {@link #read(MessageHandler, int, Duration)} spins, then yields, then announces that it sleeps
+ * and sleeps in {@code FUTEX_WAIT}. A producer reads that announcement after publishing each
+ * record and makes the {@code FUTEX_WAKE} system call only when the consumer really sleeps.
+ * A producer's publish and its read of the announcement must not be reordered, or a wake-up could
+ * be lost. Rather than a full fence in every publish, the sleeping consumer pays for that order
+ * once, with {@code membarrier(MEMBARRIER_CMD_GLOBAL_EXPEDITED)} across the processes that use
+ * rings. Where the kernel refuses {@code membarrier}, producers fence every publish instead; and a
+ * consumer that cannot issue it sleeps at most 1 ms at a time.
+ *
+ * <h2>Threads</h2>
+ * There is one consumer: {@code read} must not run in two threads at a time. The producer side is
+ * described by each kind. The blocking {@code read} sleeps in a system call for up to 100 ms at a
+ * time, so on a virtual thread it pins the carrier meanwhile; {@code write} on a full ring parks
+ * and does not pin.
+ */
+public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
+
+    /** The bytes of a record header. */
+    public static final int HEADER_BYTES = 8;
+    /** Records start at multiples of this. */
+    public static final int RECORD_ALIGNMENT = 8;
+    /** The smallest capacity. */
+    public static final int MIN_CAPACITY = 1024;
+    /** The largest capacity. */
+    public static final int MAX_CAPACITY = 1 << 30;
+
+    private static final int SPINS = 200;
+    private static final int YIELDS = 50;
+    private static final long SLEEP_SLICE_NANOS = 100_000_000L;
+    /** The longest sleep when no barrier orders the producers' publishes before the consumer's check. */
+    private static final long UNORDERED_SLEEP_NANOS = 1_000_000L;
+    private static final long FULL_PARK_NANOS = 50_000L;
+
+    final MemorySegment meta;
+    final MemorySegment data;
+    final int capacity;
+    final long mask;
+    final long offset;
+    final Platform platform = Platform.current();
+    private final MemorySegment waitingWord;
+    /** The producer's last view of the consumer position; each kind says who guards it. */
+    private long headCache;
+    /** Whether this process must fence each publish, because the consumer cannot do it for us. */
+    private final boolean fencedPublish = !Barriers.REGISTERED;
+
+    /** Whether this process is a target of the consumer's process-wide barrier; decided once. */
+    private static final class Barriers {
+        static final boolean REGISTERED = Platform.current().registerForProcessBarriers();
+    }
+
+    RingBuffer(MemorySegment region, long offset, long dataOffset) {
+        this.meta = region;
+        this.offset = offset;
+        this.capacity = (int) INT.get(region, CAPACITY_OFFSET);
+        this.mask = capacity - 1;
+        this.data = region.asSlice(dataOffset, capacity);
+        this.waitingWord = region.asSlice(WAITING, Integer.BYTES);
+    }
+
+    // ---------------------------------------------------------------- producing
+
+    /**
+     * The size of the data area.
+     *
+     * @return bytes, a power of two
+     */
+    public int capacity() {
+        return capacity;
+    }
+
+    /**
+     * The longest payload one record can carry: an eighth of the capacity, less the header.
+     *
+     * @return bytes
+     */
+    public int maxMessageLength() {
+        return capacity / 8 - HEADER_BYTES;
+    }
+
+    /**
+     * Appends one record if there is room, and returns at once.
+     *
+     * @param type the record type, at least 1
+     * @param source the payload
+     * @param sourceOffset where the payload starts in {@code source}
+     * @param length the payload length, from 0 to {@link #maxMessageLength()}
+     * @return false when the ring is too full right now
+     * @throws dev.mman.MMapInvalidParameterException when the type or length is out of range
+     * @throws IndexOutOfBoundsException when the payload lies outside {@code source}
+     */
+    public boolean tryWrite(int type, MemorySegment source, long sourceOffset, int length) {
+        return tryWrite(type, source, sourceOffset, length, null);
+    }
+
+    /**
+     * Appends a whole array as one record if there is room, and returns at once.
+     *
+     * @param type the record type, at least 1
+     * @param payload the bytes, at most {@link #maxMessageLength()}
+     * @return false when the ring is too full right now
+     * @throws dev.mman.MMapInvalidParameterException when the type or length is out of range
+     */
+    public boolean tryWrite(int type, byte[] payload) {
+        return tryWrite(type, MemorySegment.ofArray(payload), 0, payload.length);
+    }
+
+    /**
+     * Appends one record, waiting for room as long as it takes: it spins, yields, then parks
+     * for 50 µs at a time.
+     *
+     * @param type the record type, at least 1
+     * @param source the payload
+     * @param sourceOffset where the payload starts in {@code source}
+     * @param length the payload length, from 0 to {@link #maxMessageLength()}
+     * @throws InterruptedException when the thread is interrupted while the ring is full
+     * @throws dev.mman.MMapInvalidParameterException when the type or length is out of range
+     */
+    public void write(int type, MemorySegment source, long sourceOffset, int length) throws InterruptedException {
+        for (int idle = 0; !tryWrite(type, source, sourceOffset, length, null); idle++) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted while waiting for room in " + this);
+            }
+            idle(idle);
+        }
+    }
+
+    /**
+     * Appends a whole array as one record, waiting for room as
+     * {@link #write(int, MemorySegment, long, int)} does.
+     *
+     * @param type the record type, at least 1
+     * @param payload the bytes, at most {@link #maxMessageLength()}
+     * @throws InterruptedException when the thread is interrupted while the ring is full
+     */
+    public void write(int type, byte[] payload) throws InterruptedException {
+        write(type, MemorySegment.ofArray(payload), 0, payload.length);
+    }
+
+    /** The write path, with a hook that runs between copying and publishing, for tests that kill a writer. */
+    boolean tryWrite(int type, MemorySegment source, long sourceOffset, int length, Runnable beforeCommit) {
+        Objects.requireNonNull(source, "source");
+        checkRecord(type, length);
+        Objects.checkFromIndexSize(sourceOffset, length, source.byteSize());
+        int recordLength = HEADER_BYTES + length;
+        long index = claim(align(recordLength));
+        if (index < 0) {
+            return false;
+        }
+        MemorySegment.copy(source, sourceOffset, data, index + HEADER_BYTES, length);
+        if (beforeCommit != null) {
+            beforeCommit.run();
+        }
+        commit(index, header(recordLength, type));
+        wakeConsumer();
+        return true;
+    }
+
+    private void checkRecord(int type, int length) {
+        if (type < 1) {
+            throw Regions.invalid("tryWrite: type " + type + " is reserved; record types start at 1");
+        }
+        if (length < 0 || length > maxMessageLength()) {
+            throw Regions.invalid("tryWrite: length " + length + " is outside 0.." + maxMessageLength()
+                    + ", the most a record of this " + capacity + "-byte ring can carry; use a capacity of at "
+                    + "least " + suggestCapacity((int) Math.min(MAX_CAPACITY, 8L * (length + HEADER_BYTES))));
+        }
+    }
+
+    /**
+     * The bytes to claim at producer position {@code tail} for a record: the record itself, or
+     * when it would not fit before the end of the data area, the padding up to the end as well.
+     */
+    final long claimSize(long tail, long alignedLength) {
+        long toEnd = capacity - (tail & mask);
+        return alignedLength <= toEnd ? alignedLength : toEnd + alignedLength;
+    }
+
+    /** Whether {@code required} bytes at {@code tail} are free; rereads the consumer position only when needed. */
+    final boolean hasRoom(long tail, long required) {
+        if (tail + required - headCache <= capacity) {
+            return true;
+        }
+        headCache = (long) LONG.getVolatile(meta, HEAD);
+        return tail + required - headCache <= capacity;
+    }
+
+    /** Writes the padding of a claim that wraps, and returns the index of the record's header. */
+    final long placeRecord(long tail, long required, long alignedLength) {
+        long index = tail & mask;
+        if (required == alignedLength) {
+            return index;
+        }
+        LONG.setRelease(data, index, header((int) (required - alignedLength), PADDING_TYPE));
+        return 0;
+    }
+
+    /**
+     * Reserves room for a record of {@code alignedLength} bytes.
+     *
+     * @return the index in {@link #data} where its header goes, or -1 when there is no room
+     */
+    abstract long claim(long alignedLength);
+
+    /** Publishes the claimed record, through {@link #publish}. */
+    abstract void commit(long index, long header);
+
+    /** Stores the word that makes a record visible to the consumer (see "Waiting" above). */
+    final void publish(MemorySegment segment, long offset, long value) {
+        if (fencedPublish) {
+            LONG.setVolatile(segment, offset, value);
+        } else {
+            LONG.setRelease(segment, offset, value);
+        }
+    }
+
+    private void wakeConsumer() {
+        if ((int) INT.getVolatile(meta, WAITING) != 0 && (int) INT.getAndSet(meta, WAITING, 0) != 0) {
+            platform.futexWake(waitingWord, 1);
+        }
+    }
+
+    // ---------------------------------------------------------------- consuming
+
+    /**
+     * Hands up to {@code limit} waiting records to {@code handler}, in order, and returns at once.
+     * A record counts as read once its handler is called, even if the handler throws.
+     *
+     * @param handler receives each record
+     * @param limit the most records to read, at least 1
+     * @return how many records were read, 0 when none is waiting
+     * @throws IllegalStateException when the ring's memory holds a record that no producer wrote
+     */
+    public final int read(MessageHandler handler, int limit) {
+        if (limit < 1) {
+            throw Regions.invalid("read: limit " + limit + " is not positive; ask for at least 1 record");
+        }
+        long head = (long) LONG.get(meta, HEAD);
+        // One lap at most: past it lie this batch's own records, not yet zeroed.
+        long lapEnd = head + capacity;
+        long position = head;
+        int count = 0;
+        try {
+            while (count < limit && position < lapEnd) {
+                long index = position & mask;
+                long header = (long) LONG.getAcquire(data, index);
+                if (header == 0) {
+                    long end = unpublishedEnd(position);
+                    if (end < 0) {
+                        break;
+                    }
+                    position = end;
+                    continue;
+                }
+                int length = (int) header;
+                if (length < HEADER_BYTES || length > capacity) {
+                    throw corrupt(position, length);
+                }
+                int type = (int) (header >>> 32);
+                position += align(length);
+                if (type != PADDING_TYPE) {
+                    count++;
+                    handler.onMessage(type, data, index + HEADER_BYTES, length - HEADER_BYTES);
+                }
+            }
+        } finally {
+            if (position != head) {
+                free(head, position);
+            }
+        }
+        return count;
+    }
+
+    /**
+     * The consumer met a zero header: nothing more was written yet, or a record was claimed and
+     * not published yet.
+     *
+     * @return where to go on reading, or -1 to stop for now
+     */
+    abstract long unpublishedEnd(long position);
+
+    /** Hands the read range back to the producers: zeroed, since a zero header means "unpublished". */
+    private void free(long from, long to) {
+        for (long position = from; position < to; ) {
+            long index = position & mask;
+            long length = Math.min(to - position, capacity - index);
+            data.asSlice(index, length).fill((byte) 0);
+            position += length;
+        }
+        LONG.setRelease(meta, HEAD, to);
+    }
+
+    /** Whether a published record waits at the consumer position; read with volatile semantics. */
+    private boolean hasRecord() {
+        return (long) LONG.getVolatile(data, (long) LONG.get(meta, HEAD) & mask) != 0;
+    }
+
+    final IllegalStateException corrupt(long position, int length) {
+        return new IllegalStateException(this + ": the record at position " + position + " claims " + length
+                + " bytes; the ring is corrupt (formatted again while in use, or written by other code?)");
+    }
+
+    /**
+     * Like {@link #read(MessageHandler, int)}, but waits up to {@code timeout} for the first
+     * record: it spins, yields, then sleeps on a futex until a producer wakes it.
+     *
+     * @param handler receives each record
+     * @param limit the most records to read, at least 1
+     * @param timeout the longest wait
+     * @return how many records were read, 0 when the timeout passed first
+     * @throws InterruptedException when the thread is interrupted while it waits (noticed within 100 ms)
+     */
+    public int read(MessageHandler handler, int limit, Duration timeout) throws InterruptedException {
+        long deadline = Deadline.after(timeout);
+        for (int idle = 0; ; idle++) {
+            int count = read(handler, limit);
+            if (count > 0) {
+                return count;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return 0;
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted while waiting for records in " + this);
+            }
+            if (idle < SPINS + YIELDS) {
+                idle(idle);
+            } else {
+                sleepUntilWritten(left);
+            }
+        }
+    }
+
+    private void sleepUntilWritten(long left) {
+        INT.setVolatile(meta, WAITING, 1);
+        // After the barrier, every producer either sees the announcement or has its record visible.
+        boolean ordered = platform.barrierOnRegisteredProcesses();
+        // Re-check after the announcement: a record published before it would wake nobody.
+        if (!hasRecord()) {
+            platform.futexWait(waitingWord, 1, Math.min(left, ordered ? SLEEP_SLICE_NANOS : UNORDERED_SLEEP_NANOS));
+        }
+        INT.setVolatile(meta, WAITING, 0);
+    }
+
+    static void idle(int round) {
+        if (round < SPINS) {
+            Thread.onSpinWait();
+        } else if (round < SPINS + YIELDS) {
+            Thread.yield();
+        } else {
+            LockSupport.parkNanos(FULL_PARK_NANOS);
+        }
+    }
+
+    /**
+     * Describes the ring: kind, offset, capacity and positions.
+     *
+     * @return for example {@code SpscRingBuffer[offset 0, capacity 65536, head 128, tail 256]}
+     */
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[offset " + offset + ", capacity " + capacity + ", head "
+                + (long) LONG.getVolatile(meta, HEAD) + ", tail " + (long) LONG.getVolatile(meta, TAIL) + "]";
+    }
+}

@@ -1,0 +1,335 @@
+package dev.mman.ipc;
+
+import dev.mman.MMapException;
+import dev.mman.MemoryMap;
+import dev.mman.internal.Platform;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A mutual-exclusion lock that lives inside a shared mapping, so that threads of several
+ * processes can take it: a three-state futex mutex (free, locked, contended) that survives the
+ * death of its owner.
+ *
+ * <pre>{@code
+ * // one process, once: place the lock in the first 64 bytes
+ * SharedLock.format(shm, 0);
+ * // every process
+ * SharedLock lock = SharedLock.attach(shm, 0);
+ * if (lock.lock() == LockResult.OWNER_DIED) {
+ *     repair(shm);            // the last owner died mid-update
+ *     lock.markConsistent();
+ * }
+ * try {
+ *     update(shm);
+ * } finally {
+ *     lock.unlock();
+ * }
+ * }</pre>
+ *
+ * <h2>Cost</h2>
+ * An uncontended {@code lock()} is one compare-and-set and {@code unlock()} one atomic exchange;
+ * neither enters the kernel. Under contention a thread spins briefly, then sleeps in
+ * {@code FUTEX_WAIT} (the shared, not the process-private, kind), and {@code unlock()} makes one
+ * {@code FUTEX_WAKE} only when somebody sleeps.
+ *
+ * <h2>Owner death</h2>
+ * The lock word holds the owner's pid and the low bits of its start time (from
+ * {@code /proc/<pid>/stat}), installed by the same compare-and-set that takes the lock, so there
+ * is no moment at which a held lock has no recorded owner. A waiter sleeps at most
+ * {@value #OWNER_CHECK_MILLIS} ms at a time; once the lock word has stayed the same for that long
+ * it checks whether the owner process still runs with that start time, so a reused pid does not
+ * count as alive. When it is gone, the waiters race with one compare-and-set to take the lock
+ * over; exactly one wins and gets {@link LockResult#OWNER_DIED}. The guarded data stays marked
+ * inconsistent (every later acquisition reports {@code OWNER_DIED} too) until a holder calls
+ * {@link #markConsistent()}.
+ * Death is tracked per process: a thread that ends without unlocking, in a process that lives
+ * on, keeps the lock held.
+ *
+ * <h2>Threads</h2>
+ * One {@code SharedLock} may be shared by the threads of a process. The lock is not reentrant:
+ * locking it again from the thread that holds it through the same object throws. Waiting blocks
+ * the thread in a system call for up to {@value #OWNER_CHECK_MILLIS} ms at a time; a virtual
+ * thread therefore pins its carrier while it waits, and is not interrupted by
+ * {@link Thread#interrupt()} before the current sleep ends. Prefer platform threads for locks
+ * that are held long under contention.
+ *
+ * <h2>Requirements</h2>
+ * All processes must run in one pid namespace and see each other in {@code /proc} (no
+ * {@code hidepid} mount option between different users): a process that cannot be seen counts
+ * as dead.
+ *
+ * <h2>Layout</h2>
+ * {@value #BYTES} bytes at an 8-byte aligned offset: the lock word (8 bytes: owner and state,
+ * the futex on its low 32 bits), a magic number and the consistency flag; the rest is padding
+ * that keeps other hot data off the lock's cache line.
+ */
+public final class SharedLock {
+
+    /** The bytes a lock occupies in the mapping. */
+    public static final int BYTES = 64;
+
+    /** The longest a waiter sleeps before it checks whether the owner is still alive. */
+    public static final int OWNER_CHECK_MILLIS = 100;
+
+    private static final long WORD = 0;
+    private static final long FUTEX_WORD = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? 0 : 4;
+    private static final long MAGIC_OFFSET = 8;
+    private static final long CONSISTENCY = 12;
+    private static final int MAGIC = 0x4b4c4d4d; // "MMLK" in memory order
+    private static final int CONSISTENT = 0;
+    private static final int INCONSISTENT = 1;
+    private static final long FREE = 0;
+    private static final long LOCKED = 1;
+    private static final long CONTENDED = 2;
+    private static final long STATE = ProcessIdentity.FREE_BITS;
+    private static final int SPINS = 100;
+    private static final long CHECK_NANOS = OWNER_CHECK_MILLIS * 1_000_000L;
+
+    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+
+    private final MemorySegment lock;
+    private final MemorySegment futexWord;
+    private final Platform platform;
+    private final long mine;
+    private final long offset;
+    /** The thread of this process that holds the lock through this object; guarded by the lock itself. */
+    private Thread holder;
+
+    private SharedLock(MemorySegment lock, long offset) {
+        this.lock = lock;
+        this.futexWord = lock.asSlice(FUTEX_WORD, Integer.BYTES);
+        this.platform = Platform.current();
+        this.mine = ProcessIdentity.current();
+        this.offset = offset;
+    }
+
+    /**
+     * Writes a new, free lock at {@code offset}. Call it once, before any process attaches, and
+     * never while the lock may be in use: it erases the lock's state.
+     *
+     * @param map the mapping, shared and writable
+     * @param offset where the lock starts, a multiple of 8
+     * @return the lock
+     * @throws dev.mman.MMapInvalidParameterException when the offset is negative, misaligned, or
+     *     the {@value #BYTES} bytes do not fit in the mapping, or the mapping is not writable
+     */
+    public static SharedLock format(MemoryMap map, long offset) {
+        MemorySegment region = Regions.slice("SharedLock.format(" + offset + ")", map, offset, BYTES);
+        region.fill((byte) 0);
+        INT.setRelease(region, MAGIC_OFFSET, MAGIC);
+        return new SharedLock(region, offset);
+    }
+
+    /**
+     * Uses the lock that {@link #format} placed at {@code offset}, possibly in another process.
+     *
+     * @param map the mapping, shared and writable
+     * @param offset where the lock starts
+     * @return the lock
+     * @throws dev.mman.MMapInvalidParameterException as {@link #format} does, and when there is no
+     *     formatted lock at {@code offset}
+     */
+    public static SharedLock attach(MemoryMap map, long offset) {
+        String call = "SharedLock.attach(" + offset + ")";
+        MemorySegment region = Regions.slice(call, map, offset, BYTES);
+        int magic = (int) INT.getAcquire(region, MAGIC_OFFSET);
+        if (magic != MAGIC) {
+            throw Regions.invalid(String.format("%s: no lock was formatted there (found 0x%08x, expected "
+                    + "0x%08x); call SharedLock.format(map, %d) once first", call, magic, MAGIC, offset));
+        }
+        return new SharedLock(region, offset);
+    }
+
+    /**
+     * Takes the lock, waiting as long as it takes.
+     *
+     * @return {@link LockResult#ACQUIRED}, or {@link LockResult#OWNER_DIED} when the data must be
+     *     repaired first; never {@code NOT_ACQUIRED}
+     * @throws IllegalStateException when the calling thread holds the lock through this object
+     * @throws MMapException when the mapping was closed
+     */
+    public LockResult lock() {
+        refuseReentry();
+        if ((boolean) LONG.compareAndSet(lock, WORD, FREE, mine | LOCKED)) {
+            return acquired(false);
+        }
+        return acquireContended(Long.MAX_VALUE, false);
+    }
+
+    /**
+     * Takes the lock if it is free, or if its owner has died; never waits. Costs a read of
+     * {@code /proc} when the lock is held.
+     *
+     * @return the result; {@link LockResult#NOT_ACQUIRED} when a live process holds the lock
+     * @throws IllegalStateException when the calling thread holds the lock through this object
+     */
+    public LockResult tryLock() {
+        refuseReentry();
+        long word = (long) LONG.getVolatile(lock, WORD);
+        if (word == FREE) {
+            return (boolean) LONG.compareAndSet(lock, WORD, FREE, mine | LOCKED) ? acquired(false)
+                    : LockResult.NOT_ACQUIRED;
+        }
+        return takeOverFromDead(word) ? acquired(true) : LockResult.NOT_ACQUIRED;
+    }
+
+    /**
+     * Takes the lock, waiting at most {@code timeout}.
+     *
+     * @param timeout the longest wait; zero or negative behaves like {@link #tryLock()}
+     * @return the result; {@link LockResult#NOT_ACQUIRED} when the time ran out
+     * @throws InterruptedException when the thread is interrupted while waiting (noticed within
+     *     {@value #OWNER_CHECK_MILLIS} ms)
+     * @throws IllegalStateException when the calling thread holds the lock through this object
+     */
+    public LockResult tryLock(Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
+        LockResult first = tryLock();
+        if (first.acquired() || timeout.isNegative() || timeout.isZero()) {
+            return first;
+        }
+        long deadline = Deadline.after(timeout);
+        LockResult result = acquireContended(deadline, true);
+        if (!result.acquired() && Thread.interrupted()) {
+            throw new InterruptedException("interrupted while waiting for the SharedLock at offset " + offset);
+        }
+        return result;
+    }
+
+    /**
+     * Declares the guarded data repaired after {@link LockResult#OWNER_DIED}, so that later
+     * acquisitions report {@link LockResult#ACQUIRED} again.
+     *
+     * @throws IllegalMonitorStateException when the calling thread does not hold the lock
+     */
+    public void markConsistent() {
+        requireHeld("markConsistent()");
+        INT.setRelease(lock, CONSISTENCY, CONSISTENT);
+    }
+
+    /**
+     * Releases the lock, waking one waiter if any sleeps.
+     *
+     * @throws IllegalMonitorStateException when the calling thread does not hold the lock through
+     *     this object
+     */
+    public void unlock() {
+        requireHeld("unlock()");
+        holder = null;
+        long previous = (long) LONG.getAndSet(lock, WORD, FREE);
+        if ((previous & STATE) == CONTENDED) {
+            platform.futexWake(futexWord, 1);
+        }
+    }
+
+    /**
+     * The pid of the process that holds the lock, for diagnostics; it may change at any time.
+     *
+     * @return the pid, or 0 when the lock is free
+     */
+    public long ownerPid() {
+        return ProcessIdentity.pid((long) LONG.getVolatile(lock, WORD));
+    }
+
+    /**
+     * Whether the calling thread holds the lock through this object.
+     *
+     * @return true between a successful acquisition and {@link #unlock()}
+     */
+    public boolean isHeldByCurrentThread() {
+        return holder == Thread.currentThread();
+    }
+
+    private LockResult acquireContended(long deadline, boolean interruptible) {
+        // The owner is checked when the same word has been seen for a whole interval, not when a
+        // sleep times out: signals (profilers, JFR) may cut every sleep short.
+        long watched = FREE;
+        long watchedSince = 0;
+        for (int spins = 0; ; spins++) {
+            long word = (long) LONG.getVolatile(lock, WORD);
+            if (word == FREE) {
+                // Other threads may be asleep, so the new owner must wake one when it leaves.
+                if ((boolean) LONG.compareAndSet(lock, WORD, FREE, mine | CONTENDED)) {
+                    return acquired(false);
+                }
+                continue;
+            }
+            if (spins < SPINS) {
+                Thread.onSpinWait();
+                continue;
+            }
+            if ((word & STATE) == LOCKED) {
+                long marked = word ^ LOCKED ^ CONTENDED;
+                if (!(boolean) LONG.compareAndSet(lock, WORD, word, marked)) {
+                    continue;
+                }
+                word = marked;
+            }
+            long now = System.nanoTime();
+            if (word != watched) {
+                watched = word;
+                watchedSince = now;
+            } else if (now - watchedSince >= CHECK_NANOS) {
+                watchedSince = now;
+                if (takeOverFromDead(word)) {
+                    return acquired(true);
+                }
+            }
+            long left = deadline - now;
+            if (left <= 0 || interruptible && Thread.currentThread().isInterrupted()) {
+                return LockResult.NOT_ACQUIRED;
+            }
+            platform.futexWait(futexWord, (int) word, Math.min(left, CHECK_NANOS));
+        }
+    }
+
+    /** Takes the lock from a dead owner; among several callers only one compare-and-set succeeds. */
+    private boolean takeOverFromDead(long word) {
+        if (word == FREE || ProcessIdentity.isAlive(word)) {
+            return false;
+        }
+        // Keep the contended state: sleepers remain, and the new owner's unlock must wake them.
+        return (boolean) LONG.compareAndSet(lock, WORD, word, mine | (word & STATE));
+    }
+
+    private LockResult acquired(boolean ownerDied) {
+        holder = Thread.currentThread();
+        if (ownerDied) {
+            INT.setVolatile(lock, CONSISTENCY, INCONSISTENT);
+            return LockResult.OWNER_DIED;
+        }
+        return (int) INT.get(lock, CONSISTENCY) == CONSISTENT ? LockResult.ACQUIRED : LockResult.OWNER_DIED;
+    }
+
+    private void refuseReentry() {
+        if (holder == Thread.currentThread()) {
+            throw new IllegalStateException("the SharedLock at offset " + offset + " is not reentrant and this "
+                    + "thread holds it already; locking again would deadlock");
+        }
+    }
+
+    private void requireHeld(String call) {
+        if (holder != Thread.currentThread()) {
+            long owner = ownerPid();
+            throw new IllegalMonitorStateException(call + ": this thread does not hold the SharedLock at offset "
+                    + offset + (owner == 0 ? " (it is free)" : " (process " + owner + " holds it)"));
+        }
+    }
+
+    /**
+     * Describes the lock and who holds it.
+     *
+     * @return for example {@code SharedLock[offset 0, held by pid 4242]}
+     */
+    @Override
+    public String toString() {
+        long owner = ownerPid();
+        return "SharedLock[offset " + offset + ", " + (owner == 0 ? "free" : "held by pid " + owner) + "]";
+    }
+}
