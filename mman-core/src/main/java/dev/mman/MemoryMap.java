@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * One memory mapping: anonymous memory or a window onto a file.
@@ -69,14 +70,23 @@ public final class MemoryMap implements AutoCloseable {
     private volatile Epoch epoch;
 
     /**
-     * The views valid under one protection. The arena is replaced when rights are taken away, so
+     * The views valid under one protection. The arena is closed when rights are taken away, so
      * that every view of the old rights dies before the kernel enforces the new ones.
+     *
+     * <p>The arena is created on the first access, not with the mapping: closing a shared arena
+     * is a handshake with every thread, which a mapping that Java never touched (or has not
+     * touched since its rights were cut) does not need. Without an arena, {@code arena} and
+     * {@code segment} are null and no view of the mapping exists anywhere.
      */
     private record Epoch(Arena arena, MemorySegment segment, int prot) {
 
         static Epoch open(Arena arena, long address, long size, int prot) {
             MemorySegment all = MemorySegment.ofAddress(address).reinterpret(size, arena, null);
             return new Epoch(arena, (prot & PROT_WRITE) != 0 ? all : all.asReadOnly(), prot);
+        }
+
+        static Epoch withoutViews(int prot) {
+            return new Epoch(null, null, prot);
         }
 
         boolean allows(int rights) {
@@ -90,7 +100,7 @@ public final class MemoryMap implements AutoCloseable {
         this.size = size;
         this.flags = flags;
         this.source = source;
-        this.epoch = Epoch.open(Arena.ofShared(), address, size, prot);
+        this.epoch = Epoch.withoutViews(prot);
     }
 
     // ---------------------------------------------------------------- factories
@@ -134,7 +144,8 @@ public final class MemoryMap implements AutoCloseable {
      * @throws MMapAllocationException when the system refuses
      */
     public static MemoryMap createAnonymous(long size, int prot, int flags) {
-        String call = "createAnonymous(" + size + ", " + Flags.protection(prot) + ", " + Flags.mapping(flags) + ")";
+        Supplier<String> call = () -> "createAnonymous(" + size + ", " + Flags.protection(prot) + ", "
+                + Flags.mapping(flags) + ")";
         Arguments.size(call, size);
         Arguments.protection(call, prot);
         Arguments.mapFlags(call, flags, true);
@@ -160,7 +171,7 @@ public final class MemoryMap implements AutoCloseable {
      */
     public static MemoryMap createFileMapping(int fd, long offset, long size, int prot, int flags) {
         Platform platform = Platform.current();
-        String call = "createFileMapping(fd " + fd + ", " + offset + ", " + size + ", "
+        Supplier<String> call = () -> "createFileMapping(fd " + fd + ", " + offset + ", " + size + ", "
                 + Flags.protection(prot) + ", " + Flags.mapping(flags) + ")";
         FileChecks.arguments(platform, call, offset, size, prot, flags);
         FileChecks.descriptor(platform, call, fd, offset, size, prot, flags);
@@ -187,7 +198,7 @@ public final class MemoryMap implements AutoCloseable {
     public static MemoryMap createFileMapping(Path file, long offset, long size, int prot, int flags) {
         Objects.requireNonNull(file, "file");
         Platform platform = Platform.current();
-        String call = "createFileMapping(" + file + ", " + offset + ", " + size + ", "
+        Supplier<String> call = () -> "createFileMapping(" + file + ", " + offset + ", " + size + ", "
                 + Flags.protection(prot) + ", " + Flags.mapping(flags) + ")";
         FileChecks.arguments(platform, call, offset, size, prot, flags);
         FileChecks.path(call, file);
@@ -422,33 +433,34 @@ public final class MemoryMap implements AutoCloseable {
      *     read-only)
      */
     public void mprotect(int prot) {
-        String call = "mprotect(" + Flags.protection(prot) + ")";
+        Supplier<String> call = () -> "mprotect(" + Flags.protection(prot) + ")";
         Arguments.protection(call, prot);
         synchronized (control) {
             Epoch current = open(call);
             if ((current.prot & ~prot) == 0) {
                 platform.protect(address, size, prot);
-                epoch = Epoch.open(current.arena, address, size, prot);
+                epoch = current.arena == null ? Epoch.withoutViews(prot) : Epoch.open(current.arena, address, size, prot);
                 return;
             }
-            try {
-                retire(current.arena);
-            } catch (IllegalStateException inUse) {
-                throw new MMapException(call + " on " + this + ": a view is in use by a native call on another "
-                        + "thread; the protection is unchanged, retry when that call has returned", inUse);
+            if (current.arena != null) {
+                try {
+                    retire(current.arena);
+                } catch (IllegalStateException inUse) {
+                    throw new MMapException(call.get() + " on " + this + ": a view is in use by a native call on "
+                            + "another thread; the protection is unchanged, retry when that call has returned", inUse);
+                }
             }
-            // Until the kernel enforces the new protection, hand out only the rights that both the
-            // old and the new one grant: a view or read/write that starts in between must not fault
-            // once it is in force.
-            Epoch narrowed = Epoch.open(Arena.ofShared(), address, size, current.prot & prot);
-            epoch = narrowed;
+            // No view exists now. Until the kernel enforces the new protection, grant only the rights
+            // that both the old and the new one grant; an access that starts in between waits on the
+            // lock to create views, and then sees the new rights.
+            epoch = Epoch.withoutViews(current.prot & prot);
             try {
                 platform.protect(address, size, prot);
             } catch (RuntimeException refused) {
-                epoch = Epoch.open(narrowed.arena, address, size, current.prot);
+                epoch = Epoch.withoutViews(current.prot);
                 throw refused;
             }
-            epoch = Epoch.open(narrowed.arena, address, size, prot);
+            epoch = Epoch.withoutViews(prot);
         }
     }
 
@@ -482,7 +494,7 @@ public final class MemoryMap implements AutoCloseable {
      * @throws MMapException when the mapping is closed or the flush fails
      */
     public void msync(long offset, long length, int flags) {
-        String call = "msync(" + offset + ", " + length + ", " + Flags.msync(flags) + ")";
+        Supplier<String> call = () -> "msync(" + offset + ", " + length + ", " + Flags.msync(flags) + ")";
         Arguments.msyncFlags(call, flags);
         controlRange(call, offset, length);
         synchronized (control) {
@@ -539,13 +551,13 @@ public final class MemoryMap implements AutoCloseable {
      */
     public void madvise(long offset, long length, Advice advice) {
         Objects.requireNonNull(advice, "advice");
-        String call = "madvise(" + offset + ", " + length + ", " + advice + ")";
+        Supplier<String> call = () -> "madvise(" + offset + ", " + length + ", " + advice + ")";
         controlRange(call, offset, length);
         synchronized (control) {
             Epoch e = open(call);
             if (advice == Advice.POPULATE && !e.allows(PROT_READ)) {
                 // The kernel answers EINVAL, which would otherwise read as "kernel too old".
-                throw new MMapException(call + " on " + this + ": POPULATE cannot fault in pages that may not "
+                throw new MMapException(call.get() + " on " + this + ": POPULATE cannot fault in pages that may not "
                         + "be accessed; call mprotect(PROT_READ) first");
             }
             platform.advise(address + offset, length, advice, e.allows(PROT_WRITE));
@@ -600,7 +612,9 @@ public final class MemoryMap implements AutoCloseable {
             }
             epoch = null;
             try {
-                retire(e.arena);
+                if (e.arena != null) {
+                    retire(e.arena);
+                }
             } catch (IllegalStateException inUse) {
                 epoch = e;
                 throw new MMapException("close(): " + this + " is in use by a native call on another thread; "
@@ -645,19 +659,27 @@ public final class MemoryMap implements AutoCloseable {
     // ---------------------------------------------------------------- checks
 
     private Epoch open(String call) {
+        return open(() -> call);
+    }
+
+    private Epoch open(Supplier<String> call) {
         Epoch e = epoch;
         if (e == null) {
-            throw new MMapException(call + " on " + this + ": the mapping is closed; create a new one");
+            throw new MMapException(call.get() + " on " + this + ": the mapping is closed; create a new one");
         }
         return e;
     }
 
     private Epoch accessible(String call, long offset, long length, int rights) {
         Epoch e = open(call);
-        Arguments.range(call, offset, length, size);
+        Arguments.range(() -> call, offset, length, size);
         if (!e.allows(rights)) {
             throw new MMapException(call + " on " + this + " needs " + Flags.protection(rights)
                     + "; call mprotect(" + Flags.protection(e.prot | rights) + ") first");
+        }
+        if (e.segment == null) {
+            withViews();
+            return accessible(call, offset, length, rights);
         }
         return e;
     }
@@ -667,12 +689,29 @@ public final class MemoryMap implements AutoCloseable {
         if (!e.allows(PROT_READ)) {
             throw new MMapException(call + " on " + this + ": a view needs PROT_READ; call mprotect first");
         }
+        if (e.segment == null) {
+            withViews();
+            return viewable(call);
+        }
         return e;
     }
 
-    private void controlRange(String call, long offset, long length) {
+    /**
+     * Gives the current epoch an arena, unless another thread did or the mapping was closed;
+     * the caller checks the epoch again afterwards, as its rights may have changed meanwhile.
+     */
+    private void withViews() {
+        synchronized (control) {
+            Epoch e = epoch;
+            if (e != null && e.segment == null) {
+                epoch = Epoch.open(Arena.ofShared(), address, size, e.prot);
+            }
+        }
+    }
+
+    private void controlRange(Supplier<String> call, long offset, long length) {
         if (length <= 0) {
-            throw Arguments.invalid(call + ": length " + length + " is not positive");
+            throw Arguments.invalid(call.get() + ": length " + length + " is not positive");
         }
         Arguments.range(call, offset, length, size);
         Arguments.pageAligned(call, offset, platform.pageSize());

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 
 /** Linux on x86_64 and aarch64, through glibc or musl. */
 final class LinuxPlatform implements Platform {
@@ -113,48 +114,48 @@ final class LinuxPlatform implements Platform {
     public long map(long size, int prot, int flags, int fd, long offset) {
         int nativeProt = C.protection(prot);
         int nativeFlags = C.mapFlags(flags);
-        return call(String.format("mmap(NULL, %d, %s, %s, %d, %d)", size, Flags.protection(prot),
+        return call(() -> String.format("mmap(NULL, %d, %s, %s, %d, %d)", size, Flags.protection(prot),
                         Flags.mapping(flags), fd, offset), this::mapHint, true,
                 state -> (long) MMAP.invokeExact(state, 0L, size, nativeProt, nativeFlags, fd, offset));
     }
 
     @Override
     public void unmap(long address, long size) {
-        call(rangeRequest("munmap", address, size), NO_HINT, false,
+        call(() -> rangeRequest("munmap", address, size), NO_HINT, false,
                 state -> (int) MUNMAP.invokeExact(state, address, size));
     }
 
     @Override
     public void protect(long address, long size, int prot) {
         int nativeProt = C.protection(prot);
-        call(rangeRequest("mprotect", address, size) + " to " + Flags.protection(prot), NO_HINT, false,
+        call(() -> rangeRequest("mprotect", address, size) + " to " + Flags.protection(prot), NO_HINT, false,
                 state -> (int) MPROTECT.invokeExact(state, address, size, nativeProt));
     }
 
     @Override
     public void sync(long address, long size, int flags) {
         int nativeFlags = C.msyncFlags(flags);
-        call(rangeRequest("msync", address, size) + " with " + Flags.msync(flags), errno -> errno == 16
+        call(() -> rangeRequest("msync", address, size) + " with " + Flags.msync(flags), errno -> errno == 16
                         ? "MS_INVALIDATE cannot drop pages that are locked; munlock() first" : null, false,
                 state -> (int) MSYNC.invokeExact(state, address, size, nativeFlags));
     }
 
     @Override
     public void lock(long address, long size) {
-        call(rangeRequest("mlock", address, size), this::lockHint, false,
+        call(() -> rangeRequest("mlock", address, size), this::lockHint, false,
                 state -> (int) MLOCK.invokeExact(state, address, size));
     }
 
     @Override
     public void unlock(long address, long size) {
-        call(rangeRequest("munlock", address, size), NO_HINT, false,
+        call(() -> rangeRequest("munlock", address, size), NO_HINT, false,
                 state -> (int) MUNLOCK.invokeExact(state, address, size));
     }
 
     @Override
     public void advise(long address, long size, Advice advice, boolean writable) {
         int nativeAdvice = C.advice(advice, writable);
-        call(rangeRequest("madvise", address, size) + " with " + advice, errno -> adviseHint(advice, errno), false,
+        call(() -> rangeRequest("madvise", address, size) + " with " + advice, errno -> adviseHint(advice, errno), false,
                 state -> (int) MADVISE.invokeExact(state, address, size, nativeAdvice));
     }
 
@@ -163,7 +164,7 @@ final class LinuxPlatform implements Platform {
         long pages = (size + pageSize - 1) / pageSize;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment vector = arena.allocate(pages);
-            call(rangeRequest("mincore", address, size), NO_HINT, false,
+            call(() -> rangeRequest("mincore", address, size), NO_HINT, false,
                     state -> (int) MINCORE.invokeExact(state, address, size, vector));
             return vector.toArray(ValueLayout.JAVA_BYTE);
         }
@@ -174,7 +175,7 @@ final class LinuxPlatform implements Platform {
         int mode = (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment name = arena.allocateFrom(path.toString());
-            return (int) call("open(" + path + ", " + (writable ? "O_RDWR" : "O_RDONLY") + ")", errno -> errno == 13
+            return (int) call(() -> "open(" + path + ", " + (writable ? "O_RDWR" : "O_RDONLY") + ")", errno -> errno == 13
                             ? "the file's permissions do not allow " + (writable ? "writing" : "reading")
                             : null, false,
                     state -> (int) OPEN.invokeExact(state, name, mode, 0));
@@ -183,7 +184,7 @@ final class LinuxPlatform implements Platform {
 
     @Override
     public void closeFile(int fd) {
-        call("close(" + fd + ")", NO_HINT, false, state -> (int) CLOSE.invokeExact(state, fd));
+        call(() -> "close(" + fd + ")", NO_HINT, false, state -> (int) CLOSE.invokeExact(state, fd));
     }
 
     @Override
@@ -198,7 +199,7 @@ final class LinuxPlatform implements Platform {
                 throw failure("fcntl(" + fd + ", F_GETFL)", Native.errno(state), NO_HINT, false);
             }
             MemorySegment stat = arena.allocate(STAT_BUFFER, 16);
-            call("fstat(" + fd + ")", NO_HINT, false, s -> (int) FSTAT.invokeExact(s, fd, stat));
+            call(() -> "fstat(" + fd + ")", NO_HINT, false, s -> (int) FSTAT.invokeExact(s, fd, stat));
             int type = stat.get(ValueLayout.JAVA_INT, statModeOffset) & S_IFMT;
             FileStatus.Kind kind = type == S_IFREG ? FileStatus.Kind.REGULAR
                     : type == S_IFDIR ? FileStatus.Kind.DIRECTORY : FileStatus.Kind.OTHER;
@@ -225,7 +226,7 @@ final class LinuxPlatform implements Platform {
     public long lockedMemoryLimit() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment limits = arena.allocate(JAVA_LONG, 2);
-            call("getrlimit(RLIMIT_MEMLOCK)", NO_HINT, false,
+            call(() -> "getrlimit(RLIMIT_MEMLOCK)", NO_HINT, false,
                     state -> (int) GETRLIMIT.invokeExact(state, RLIMIT_MEMLOCK, limits));
             long soft = limits.get(JAVA_LONG, 0);
             return soft == -1 ? Long.MAX_VALUE : soft;
@@ -235,7 +236,7 @@ final class LinuxPlatform implements Platform {
     @Override
     public void dropCache(int fd, long offset, long length) {
         String request = "posix_fadvise(" + fd + ", " + offset + ", " + length + ", POSIX_FADV_DONTNEED)";
-        call("fdatasync(" + fd + ")", NO_HINT, false, state -> (int) FDATASYNC.invokeExact(state, fd));
+        call(() -> "fdatasync(" + fd + ")", NO_HINT, false, state -> (int) FDATASYNC.invokeExact(state, fd));
         int error;
         try {
             error = (int) POSIX_FADVISE.invokeExact(fd, offset, length, POSIX_FADV_DONTNEED);
@@ -328,22 +329,24 @@ final class LinuxPlatform implements Platform {
         long invoke(MemorySegment state) throws Throwable;
     }
 
-    private static long call(String request, IntFunction<String> hint, boolean allocation, Call call) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = Native.callState(arena);
-            long result;
-            try {
-                result = call.invoke(state);
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new MMapException(request + " could not be called", t);
-            }
-            if (result == -1) {
-                throw failure(request, Native.errno(state), hint, allocation);
-            }
-            return result;
+    /**
+     * Makes a native call. The request text is built only when the call fails: formatting it
+     * costs more than the system calls that mprotect, mlock or munmap make.
+     */
+    private static long call(Supplier<String> request, IntFunction<String> hint, boolean allocation, Call call) {
+        MemorySegment state = Native.callState();
+        long result;
+        try {
+            result = call.invoke(state);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new MMapException(request.get() + " could not be called", t);
         }
+        if (result == -1) {
+            throw failure(request.get(), Native.errno(state), hint, allocation);
+        }
+        return result;
     }
 
     private static MMapException failure(String request, int errno, IntFunction<String> hint, boolean allocation) {
