@@ -73,6 +73,17 @@ public class SmallCopyBench {
         return target;
     }
 
+    /**
+     * The bare copy into a new array: the same work as mman's {@code read}, whose API returns a
+     * fresh array, so the difference to {@link #read_rawCopy} is the allocation.
+     */
+    @Benchmark
+    public byte[] read_rawCopyNewArray() {
+        byte[] fresh = new byte[smallSize];
+        MemorySegment.copy(view, ValueLayout.JAVA_BYTE, offset, fresh, 0, smallSize);
+        return fresh;
+    }
+
     /** The bare copy into the mapping's segment. */
     @Benchmark
     public MemorySegment write_rawCopy() {
