@@ -63,7 +63,7 @@ public final class JmhResults {
                     + "; every benchmark must report ns/op (Mode.AverageTime, NANOSECONDS)");
         }
         double error = primary.path("scoreError").asDouble(Double.NaN);
-        JsonNode alloc = run.path("secondaryMetrics").path("·gc.alloc.rate.norm").path("score");
+        JsonNode alloc = run.path("secondaryMetrics").path("gc.alloc.rate.norm").path("score");
         return new Measurement(group, op, impl, param, primary.path("score").asDouble(),
                 Double.isFinite(error) ? error : Double.NaN, alloc.isMissingNode() ? Double.NaN : alloc.asDouble());
     }
