@@ -4,7 +4,10 @@
  * group/op/param name the JMH benchmark it stands beside. Each figure is the median of several
  * timed runs after a warm-up run; a run repeats the operation long enough to dwarf the clock.
  *
- * usage: baseline [--quick] SCRATCH_DIR
+ * usage: baseline [--quick] [--group GROUP] SCRATCH_DIR
+ *
+ * With --group only that group's workloads run (AnonCopy, FileCopy, Lifecycle, Control, Fill),
+ * so that bench/run can measure each group right beside its JMH benchmarks.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -18,6 +21,11 @@
 
 static int quick;
 static const char *scratch;
+static const char *only_group;
+
+static int wanted(const char *group) {
+    return only_group == NULL || strcmp(only_group, group) == 0;
+}
 
 /* Keeps the compiler from dropping or merging copies whose result nobody reads. */
 #define CLOBBER(p) __asm__ volatile("" : : "r"(p) : "memory")
@@ -250,24 +258,39 @@ static void control(void) {
 
 int main(int argc, char **argv) {
     int arg = 1;
-    if (arg < argc && strcmp(argv[arg], "--quick") == 0) {
-        quick = 1;
-        arg++;
+    for (; arg < argc && argv[arg][0] == '-'; arg++) {
+        if (strcmp(argv[arg], "--quick") == 0) {
+            quick = 1;
+        } else if (strcmp(argv[arg], "--group") == 0 && arg + 1 < argc) {
+            only_group = argv[++arg];
+        } else {
+            break;
+        }
     }
     if (arg + 1 != argc) {
-        fprintf(stderr, "usage: %s [--quick] SCRATCH_DIR\n", argv[0]);
+        fprintf(stderr, "usage: %s [--quick] [--group GROUP] SCRATCH_DIR\n", argv[0]);
         return 2;
     }
     scratch = argv[arg];
     size_t sizes[] = {1u << 20, 256u << 20};
     int nsizes = quick ? 1 : 2;
     for (int i = 0; i < nsizes; i++) {
-        copies("AnonCopy", sizes[i], 0);
-        copies("FileCopy", sizes[i], 1);
+        if (wanted("AnonCopy")) {
+            copies("AnonCopy", sizes[i], 0);
+        }
+        if (wanted("FileCopy")) {
+            copies("FileCopy", sizes[i], 1);
+        }
     }
-    lifecycles(4096);
-    lifecycles(1u << 20);
-    control();
-    fill(1u << 20);
+    if (wanted("Lifecycle")) {
+        lifecycles(4096);
+        lifecycles(1u << 20);
+    }
+    if (wanted("Control")) {
+        control();
+    }
+    if (wanted("Fill")) {
+        fill(1u << 20);
+    }
     return 0;
 }

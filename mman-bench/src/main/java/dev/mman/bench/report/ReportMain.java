@@ -17,7 +17,7 @@ import java.util.Optional;
  * Turns one run's results into BENCHMARKS.md and its charts. {@code bench/run} calls it; its
  * arguments are {@code --name value} pairs:
  * <ul>
- * <li>{@code --jmh} JMH's JSON; {@code --native} the C baseline's output;
+ * <li>{@code --jmh} JMH's JSON files, separated by commas; {@code --native} the C baseline's output;
  *     {@code --whole-process} the directory with hyperfine's results;</li>
  * <li>{@code --out} the Markdown file; {@code --charts} the PNG directory (linked relative to
  *     the Markdown file);</li>
@@ -37,8 +37,13 @@ public final class ReportMain {
      */
     public static void main(String[] args) throws IOException {
         Map<String, String> options = options(args);
-        JmhResults jmh = JmhResults.read(Path.of(required(options, "jmh")));
-        List<Measurement> all = new ArrayList<>(jmh.measurements());
+        List<Measurement> all = new ArrayList<>();
+        String jdk = "unknown";
+        for (String file : required(options, "jmh").split(",")) {
+            JmhResults jmh = JmhResults.read(Path.of(file));
+            all.addAll(jmh.measurements());
+            jdk = jmh.jdk();
+        }
         all.addAll(NativeResults.read(Path.of(required(options, "native"))));
         Path out = Path.of(required(options, "out")).toAbsolutePath();
         Path chartDir = Path.of(required(options, "charts")).toAbsolutePath();
@@ -59,7 +64,7 @@ public final class ReportMain {
         ReportWriter.Context context = new ReportWriter.Context(options.getOrDefault("mode", "full"),
                 options.getOrDefault("command", "bench/run"),
                 ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")),
-                Machine.describe(), jmh.jdk(), options.getOrDefault("jmh-options", ""));
+                Machine.describe(), jdk, options.getOrDefault("jmh-options", ""));
         String markdown = new ReportWriter().render(context, tables, charts,
                 WholeProcess.render(Path.of(options.getOrDefault("whole-process", "."))), notes);
         Files.writeString(out, markdown);
