@@ -14,6 +14,7 @@ import static dev.mman.Mman.PROT_READ;
 import static dev.mman.Mman.PROT_WRITE;
 
 import dev.mman.internal.Flags;
+import java.util.function.Supplier;
 
 /**
  * The checks every argument passes before a system call. Each failure is an
@@ -35,87 +36,87 @@ final class Arguments {
         return new MMapInvalidParameterException(message);
     }
 
-    static void size(String call, long size) {
+    static void size(Supplier<String> call, long size) {
         if (size <= 0) {
-            throw invalid(call + ": size " + size + " is not positive; a mapping needs at least 1 byte");
+            throw invalid(call.get() + ": size " + size + " is not positive; a mapping needs at least 1 byte");
         }
     }
 
-    static void protection(String call, int prot) {
+    static void protection(Supplier<String> call, int prot) {
         if ((prot & ~KNOWN_PROT) != 0) {
             throw invalid(String.format("%s: prot 0x%x has unknown bits 0x%x; use PROT_NONE or PROT_READ, "
-                    + "PROT_WRITE, PROT_EXEC combined with |", call, prot, prot & ~KNOWN_PROT));
+                    + "PROT_WRITE, PROT_EXEC combined with |", call.get(), prot, prot & ~KNOWN_PROT));
         }
         if ((prot & PROT_EXEC) != 0 && !Boolean.getBoolean(ALLOW_EXEC)) {
-            throw invalid(call + ": prot " + Flags.protection(prot) + " asks for executable memory, which mman "
+            throw invalid(call.get() + ": prot " + Flags.protection(prot) + " asks for executable memory, which mman "
                     + "refuses unless the JVM runs with -D" + ALLOW_EXEC + "=true");
         }
     }
 
-    static void mapFlags(String call, int flags, boolean anonymous) {
+    static void mapFlags(Supplier<String> call, int flags, boolean anonymous) {
         if ((flags & ~KNOWN_MAP) != 0) {
             throw invalid(String.format("%s: flags 0x%x have unknown bits 0x%x; use MAP_SHARED or MAP_PRIVATE, "
-                    + "optionally with MAP_POPULATE or MAP_HUGETLB", call, flags, flags & ~KNOWN_MAP));
+                    + "optionally with MAP_POPULATE or MAP_HUGETLB", call.get(), flags, flags & ~KNOWN_MAP));
         }
         int sharing = flags & (MAP_SHARED | MAP_PRIVATE);
         if (sharing != MAP_SHARED && sharing != MAP_PRIVATE) {
-            throw invalid(call + ": flags " + Flags.mapping(flags) + " must contain exactly one of MAP_SHARED "
+            throw invalid(call.get() + ": flags " + Flags.mapping(flags) + " must contain exactly one of MAP_SHARED "
                     + "and MAP_PRIVATE");
         }
         if ((flags & MAP_FIXED) != 0) {
-            throw invalid(call + ": flags " + Flags.mapping(flags) + " contain MAP_FIXED, which mman refuses: "
+            throw invalid(call.get() + ": flags " + Flags.mapping(flags) + " contain MAP_FIXED, which mman refuses: "
                     + "a fixed mapping could replace memory the JVM owns");
         }
         if (!anonymous && (flags & MAP_ANONYMOUS) != 0) {
-            throw invalid(call + ": flags " + Flags.mapping(flags) + " contain MAP_ANONYMOUS; use "
+            throw invalid(call.get() + ": flags " + Flags.mapping(flags) + " contain MAP_ANONYMOUS; use "
                     + "createAnonymous for memory without a file");
         }
     }
 
-    static void fileOffset(String call, long offset, long size, long granularity) {
+    static void fileOffset(Supplier<String> call, long offset, long size, long granularity) {
         if (offset < 0) {
-            throw invalid(call + ": offset " + offset + " is negative");
+            throw invalid(call.get() + ": offset " + offset + " is negative");
         }
         if (offset % granularity != 0) {
             long below = offset - offset % granularity;
-            throw invalid(call + ": offset " + offset + " is not a multiple of the allocation granularity "
+            throw invalid(call.get() + ": offset " + offset + " is not a multiple of the allocation granularity "
                     + granularity + "; use " + below + " and skip " + (offset - below) + " bytes in the mapping");
         }
         if (offset > Long.MAX_VALUE - size) {
-            throw invalid(call + ": offset " + offset + " + size " + size + " overflows a 64-bit file position");
+            throw invalid(call.get() + ": offset " + offset + " + size " + size + " overflows a 64-bit file position");
         }
     }
 
-    static void msyncFlags(String call, int flags) {
+    static void msyncFlags(Supplier<String> call, int flags) {
         if ((flags & ~KNOWN_MS) != 0) {
             throw invalid(String.format("%s: flags 0x%x have unknown bits 0x%x; use MS_SYNC or MS_ASYNC, "
-                    + "optionally with MS_INVALIDATE", call, flags, flags & ~KNOWN_MS));
+                    + "optionally with MS_INVALIDATE", call.get(), flags, flags & ~KNOWN_MS));
         }
         int mode = flags & (MS_SYNC | MS_ASYNC);
         if (mode != MS_SYNC && mode != MS_ASYNC) {
-            throw invalid(call + ": flags " + Flags.msync(flags) + " must contain exactly one of MS_SYNC and "
+            throw invalid(call.get() + ": flags " + Flags.msync(flags) + " must contain exactly one of MS_SYNC and "
                     + "MS_ASYNC");
         }
     }
 
     /** Checks that {@code [offset, offset + length)} lies inside a mapping of {@code size} bytes. */
-    static void range(String call, long offset, long length, long size) {
+    static void range(Supplier<String> call, long offset, long length, long size) {
         if (offset < 0) {
-            throw invalid(call + ": offset " + offset + " is negative");
+            throw invalid(call.get() + ": offset " + offset + " is negative");
         }
         if (length < 0) {
-            throw invalid(call + ": length " + length + " is negative");
+            throw invalid(call.get() + ": length " + length + " is negative");
         }
         if (offset > size - length) {
-            throw invalid(call + ": offset " + offset + " + length " + length + " ends past the end of the "
+            throw invalid(call.get() + ": offset " + offset + " + length " + length + " ends past the end of the "
                     + size + "-byte mapping" + (length <= size ? "; the last valid offset for this length is "
                     + (size - length) : "; the mapping is only " + size + " bytes long"));
         }
     }
 
-    static void pageAligned(String call, long offset, long pageSize) {
+    static void pageAligned(Supplier<String> call, long offset, long pageSize) {
         if (offset % pageSize != 0) {
-            throw invalid(call + ": offset " + offset + " is not a multiple of the page size " + pageSize);
+            throw invalid(call.get() + ": offset " + offset + " is not a multiple of the page size " + pageSize);
         }
     }
 }

@@ -5,9 +5,11 @@ import static dev.mman.Mman.PROT_WRITE;
 
 import dev.mman.internal.FileStatus;
 import dev.mman.internal.Platform;
+import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.function.Supplier;
 
 /** The checks a file mapping passes before {@code mmap}: arguments, path and descriptor. */
 final class FileChecks {
@@ -18,56 +20,61 @@ final class FileChecks {
         return (prot & PROT_WRITE) != 0 && (flags & MAP_SHARED) != 0;
     }
 
-    static void arguments(Platform platform, String call, long offset, long size, int prot, int flags) {
+    static void arguments(Platform platform, Supplier<String> call, long offset, long size, int prot, int flags) {
         Arguments.size(call, size);
         Arguments.fileOffset(call, offset, size, platform.allocationGranularity());
         Arguments.protection(call, prot);
         Arguments.mapFlags(call, flags, false);
     }
 
-    static void path(String call, Path file) {
-        if (!Files.exists(file)) {
-            throw Arguments.invalid(call + ": " + file + " does not exist");
+    /** One stat of the path (following links), not one per question: each costs a system call. */
+    static void path(Supplier<String> call, Path file) {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (IOException missing) {
+            throw Arguments.invalid(call.get() + ": " + file + " does not exist");
         }
-        if (Files.isDirectory(file)) {
-            throw Arguments.invalid(call + ": " + file + " is a directory; map a regular file");
+        if (attributes.isDirectory()) {
+            throw Arguments.invalid(call.get() + ": " + file + " is a directory; map a regular file");
         }
-        if (!Files.isRegularFile(file, new LinkOption[0])) {
-            throw Arguments.invalid(call + ": " + file + " is not a regular file; mman maps regular files only");
+        if (!attributes.isRegularFile()) {
+            throw Arguments.invalid(call.get() + ": " + file + " is not a regular file; mman maps regular files only");
         }
     }
 
-    static void descriptor(Platform platform, String call, int fd, long offset, long size, int prot, int flags) {
+    static void descriptor(Platform platform, Supplier<String> call, int fd, long offset, long size, int prot,
+            int flags) {
         if (fd < 0) {
-            throw Arguments.invalid(call + ": fd " + fd + " is not a file descriptor; use createAnonymous for "
+            throw Arguments.invalid(call.get() + ": fd " + fd + " is not a file descriptor; use createAnonymous for "
                     + "memory without a file");
         }
         FileStatus status = platform.fileStatus(fd);
         if (status == null) {
-            throw Arguments.invalid(call + ": fd " + fd + " is not an open file descriptor (closed already?)");
+            throw Arguments.invalid(call.get() + ": fd " + fd + " is not an open file descriptor (closed already?)");
         }
         switch (status.kind()) {
-            case DIRECTORY -> throw Arguments.invalid(call + ": " + platform.describeFd(fd)
+            case DIRECTORY -> throw Arguments.invalid(call.get() + ": " + platform.describeFd(fd)
                     + " is a directory; map a regular file");
-            case OTHER -> throw Arguments.invalid(call + ": " + platform.describeFd(fd)
+            case OTHER -> throw Arguments.invalid(call.get() + ": " + platform.describeFd(fd)
                     + " is not a regular file; mman maps regular files only");
             case REGULAR -> { }
         }
         if (!status.readable()) {
-            throw Arguments.invalid(call + ": " + platform.describeFd(fd) + " was opened write-only; "
+            throw Arguments.invalid(call.get() + ": " + platform.describeFd(fd) + " was opened write-only; "
                     + "a mapping needs a descriptor open for reading");
         }
         if (needsWrite(prot, flags) && !status.writable()) {
-            throw Arguments.invalid(call + ": " + platform.describeFd(fd) + " was opened read-only, so "
+            throw Arguments.invalid(call.get() + ": " + platform.describeFd(fd) + " was opened read-only, so "
                     + "PROT_WRITE with MAP_SHARED cannot be granted; open it for reading and writing, or use "
                     + "MAP_PRIVATE for private copy-on-write changes");
         }
         if (status.size() == 0) {
-            throw Arguments.invalid(call + ": " + platform.describeFd(fd) + " is empty; an empty file cannot "
+            throw Arguments.invalid(call.get() + ": " + platform.describeFd(fd) + " is empty; an empty file cannot "
                     + "be mapped, set its length first");
         }
         if (offset + size > status.size()) {
-            throw Arguments.invalid(call + ": offset " + offset + " + size " + size + " = " + (offset + size)
+            throw Arguments.invalid(call.get() + ": offset " + offset + " + size " + size + " = " + (offset + size)
                     + " passes the end of " + platform.describeFd(fd) + ", which is " + status.size()
                     + " bytes long; extend the file first (RandomAccessFile.setLength) or map less");
         }
@@ -75,7 +82,7 @@ final class FileChecks {
 
     /** Makes {@code file} at least {@code length} bytes long; a longer file is left alone. */
     static void extend(Platform platform, Path file, long length) {
-        path("extend(" + file + ", " + length + ")", file);
+        path(() -> "extend(" + file + ", " + length + ")", file);
         int fd = platform.openFile(file, true);
         try {
             if (platform.fileStatus(fd).size() < length) {

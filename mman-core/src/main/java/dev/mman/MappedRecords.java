@@ -115,7 +115,7 @@ public final class MappedRecords {
      */
     public long count() {
         Platform platform = Platform.current();
-        FileChecks.path("MappedRecords(" + file + ")", file);
+        FileChecks.path(() -> "MappedRecords(" + file + ")", file);
         int fd = platform.openFile(file, false);
         try {
             return wholeRecords(platform.fileStatus(fd).size());

@@ -17,6 +17,7 @@ import java.util.BitSet;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * One memory mapping: anonymous memory or a window onto a file.
@@ -74,14 +75,23 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
     private volatile Epoch epoch;
 
     /**
-     * The views valid under one protection. The arena is replaced when rights are taken away, so
+     * The views valid under one protection. The arena is closed when rights are taken away, so
      * that every view of the old rights dies before the kernel enforces the new ones.
+     *
+     * <p>The arena is created on the first access, not with the mapping: closing a shared arena
+     * is a handshake with every thread, which a mapping that Java never touched (or has not
+     * touched since its rights were cut) does not need. Without an arena, {@code arena} and
+     * {@code segment} are null and no view of the mapping exists anywhere.
      */
     private record Epoch(Arena arena, MemorySegment segment, int prot) {
 
         static Epoch open(Arena arena, long address, long size, int prot) {
             MemorySegment all = MemorySegment.ofAddress(address).reinterpret(size, arena, null);
             return new Epoch(arena, (prot & PROT_WRITE) != 0 ? all : all.asReadOnly(), prot);
+        }
+
+        static Epoch withoutViews(int prot) {
+            return new Epoch(null, null, prot);
         }
 
         boolean allows(int rights) {
@@ -102,7 +112,7 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
         this.source = source;
         this.file = file;
         this.fileOffset = fileOffset;
-        this.epoch = Epoch.open(Arena.ofShared(), address, size, prot);
+        this.epoch = Epoch.withoutViews(prot);
     }
 
     // ---------------------------------------------------------------- factories
@@ -146,7 +156,8 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
      * @throws MMapAllocationException when the system refuses
      */
     public static MemoryMap createAnonymous(long size, int prot, int flags) {
-        String call = "createAnonymous(" + size + ", " + Flags.protection(prot) + ", " + Flags.mapping(flags) + ")";
+        Supplier<String> call = () -> "createAnonymous(" + size + ", " + Flags.protection(prot) + ", "
+                + Flags.mapping(flags) + ")";
         Arguments.size(call, size);
         Arguments.protection(call, prot);
         Arguments.mapFlags(call, flags, true);
@@ -172,7 +183,7 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
      */
     public static MemoryMap createFileMapping(int fd, long offset, long size, int prot, int flags) {
         Platform platform = Platform.current();
-        String call = "createFileMapping(fd " + fd + ", " + offset + ", " + size + ", "
+        Supplier<String> call = () -> "createFileMapping(fd " + fd + ", " + offset + ", " + size + ", "
                 + Flags.protection(prot) + ", " + Flags.mapping(flags) + ")";
         FileChecks.arguments(platform, call, offset, size, prot, flags);
         FileChecks.descriptor(platform, call, fd, offset, size, prot, flags);
@@ -199,7 +210,7 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
     public static MemoryMap createFileMapping(Path file, long offset, long size, int prot, int flags) {
         Objects.requireNonNull(file, "file");
         Platform platform = Platform.current();
-        String call = "createFileMapping(" + file + ", " + offset + ", " + size + ", "
+        Supplier<String> call = () -> "createFileMapping(" + file + ", " + offset + ", " + size + ", "
                 + Flags.protection(prot) + ", " + Flags.mapping(flags) + ")";
         FileChecks.arguments(platform, call, offset, size, prot, flags);
         FileChecks.path(call, file);
@@ -496,28 +507,27 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
      *     read-only)
      */
     public void mprotect(int prot) {
-        String call = "mprotect(" + Flags.protection(prot) + ")";
+        Supplier<String> call = () -> "mprotect(" + Flags.protection(prot) + ")";
         Arguments.protection(call, prot);
         synchronized (control) {
             Epoch current = open(call);
             if ((current.prot & ~prot) == 0) {
                 platform.protect(address, size, prot);
-                epoch = Epoch.open(current.arena, address, size, prot);
+                epoch = current.arena == null ? Epoch.withoutViews(prot) : Epoch.open(current.arena, address, size, prot);
                 return;
             }
             retireViews(call, current, "the protection is unchanged");
-            // Until the kernel enforces the new protection, hand out only the rights that both the
-            // old and the new one grant: a view or read/write that starts in between must not fault
-            // once it is in force.
-            Epoch narrowed = Epoch.open(Arena.ofShared(), address, size, current.prot & prot);
-            epoch = narrowed;
+            // No view exists now. Until the kernel enforces the new protection, grant only the rights
+            // that both the old and the new one grant; an access that starts in between waits on the
+            // lock to create views, and then sees the new rights.
+            epoch = Epoch.withoutViews(current.prot & prot);
             try {
                 platform.protect(address, size, prot);
             } catch (RuntimeException refused) {
-                epoch = Epoch.open(narrowed.arena, address, size, current.prot);
+                epoch = Epoch.withoutViews(current.prot);
                 throw refused;
             }
-            epoch = Epoch.open(narrowed.arena, address, size, prot);
+            epoch = Epoch.withoutViews(prot);
         }
     }
 
@@ -551,7 +561,7 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
      * @throws MMapException when the mapping is closed or the flush fails
      */
     public void msync(long offset, long length, int flags) {
-        String call = "msync(" + offset + ", " + length + ", " + Flags.msync(flags) + ")";
+        Supplier<String> call = () -> "msync(" + offset + ", " + length + ", " + Flags.msync(flags) + ")";
         Arguments.msyncFlags(call, flags);
         controlRange(call, offset, length);
         synchronized (control) {
@@ -608,13 +618,13 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
      */
     public void madvise(long offset, long length, Advice advice) {
         Objects.requireNonNull(advice, "advice");
-        String call = "madvise(" + offset + ", " + length + ", " + advice + ")";
+        Supplier<String> call = () -> "madvise(" + offset + ", " + length + ", " + advice + ")";
         controlRange(call, offset, length);
         synchronized (control) {
             Epoch e = open(call);
             if (advice == Advice.POPULATE && !e.allows(PROT_READ)) {
                 // The kernel answers EINVAL, which would otherwise read as "kernel too old".
-                throw new MMapException(call + " on " + this + ": POPULATE cannot fault in pages that may not "
+                throw new MMapException(call.get() + " on " + this + ": POPULATE cannot fault in pages that may not "
                         + "be accessed; call mprotect(PROT_READ) first");
             }
             // Populating a private file mapping for writing would copy every page; reading is enough.
@@ -669,7 +679,7 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
      */
     public MemoryMap resize(long newSize) {
         String call = "resize(" + newSize + ")";
-        Arguments.size(call, newSize);
+        Arguments.size(() -> call, newSize);
         synchronized (control) {
             Epoch e = open(call);
             if (file == null) {
@@ -677,13 +687,13 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
                         + "map the file by path, or map a new range yourself");
             }
             FileChecks.extend(platform, file, fileOffset + newSize);
-            retireViews(call, e, "it stays mapped as it was");
+            retireViews(() -> call, e, "it stays mapped as it was");
             epoch = null;
             long moved;
             try {
                 moved = platform.remap(address, size, newSize);
             } catch (RuntimeException refused) {
-                epoch = Epoch.open(Arena.ofShared(), address, size, e.prot);
+                epoch = Epoch.withoutViews(e.prot);
                 throw refused;
             }
             return new MemoryMap(platform, moved, newSize, e.prot, flags, source, file, fileOffset);
@@ -704,7 +714,7 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
             if (e == null) {
                 return;
             }
-            retireViews("close()", e, "it stays mapped");
+            retireViews(() -> "close()", e, "it stays mapped");
             epoch = null;
             platform.unmap(address, size);
         }
@@ -735,11 +745,14 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
      * Two leave room for one call between the check and the access, as C1-compiled code makes. This
      * narrows the window to almost nothing; only a JDK with that bug fixed closes it.
      */
-    private void retireViews(String call, Epoch e, String unchanged) {
+    private void retireViews(Supplier<String> call, Epoch e, String unchanged) {
+        if (e.arena == null) {
+            return; // no view was ever made in this epoch: nothing to invalidate, no handshake
+        }
         try {
             retire(e.arena);
         } catch (IllegalStateException inUse) {
-            throw new MMapException(call + " on " + this + ": a view is in use by a native call on another thread; "
+            throw new MMapException(call.get() + " on " + this + ": a view is in use by a native call on another thread; "
                     + unchanged + ", retry when that call has returned", inUse);
         }
     }
@@ -754,19 +767,27 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
     // ---------------------------------------------------------------- checks
 
     private Epoch open(String call) {
+        return open(() -> call);
+    }
+
+    private Epoch open(Supplier<String> call) {
         Epoch e = epoch;
         if (e == null) {
-            throw new MMapException(call + " on " + this + ": the mapping is closed; create a new one");
+            throw new MMapException(call.get() + " on " + this + ": the mapping is closed; create a new one");
         }
         return e;
     }
 
     private Epoch accessible(String call, long offset, long length, int rights) {
         Epoch e = open(call);
-        Arguments.range(call, offset, length, size);
+        Arguments.range(() -> call, offset, length, size);
         if (!e.allows(rights)) {
             throw new MMapException(call + " on " + this + " needs " + Flags.protection(rights)
                     + "; call mprotect(" + Flags.protection(e.prot | rights) + ") first");
+        }
+        if (e.segment == null) {
+            withViews();
+            return accessible(call, offset, length, rights);
         }
         return e;
     }
@@ -776,12 +797,29 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
         if (!e.allows(PROT_READ)) {
             throw new MMapException(call + " on " + this + ": a view needs PROT_READ; call mprotect first");
         }
+        if (e.segment == null) {
+            withViews();
+            return viewable(call);
+        }
         return e;
     }
 
-    private void controlRange(String call, long offset, long length) {
+    /**
+     * Gives the current epoch an arena, unless another thread did or the mapping was closed;
+     * the caller checks the epoch again afterwards, as its rights may have changed meanwhile.
+     */
+    private void withViews() {
+        synchronized (control) {
+            Epoch e = epoch;
+            if (e != null && e.segment == null) {
+                epoch = Epoch.open(Arena.ofShared(), address, size, e.prot);
+            }
+        }
+    }
+
+    private void controlRange(Supplier<String> call, long offset, long length) {
         if (length <= 0) {
-            throw Arguments.invalid(call + ": length " + length + " is not positive");
+            throw Arguments.invalid(call.get() + ": length " + length + " is not positive");
         }
         Arguments.range(call, offset, length, size);
         Arguments.pageAligned(call, offset, platform.pageSize());

@@ -43,7 +43,7 @@ public final class PageCache {
         if (offset < 0 || length < 0) {
             throw Arguments.invalid(call + ": offset and length must be 0 or more");
         }
-        FileChecks.path(call, file);
+        FileChecks.path(() -> call, file);
         Platform platform = Platform.current();
         int fd = platform.openFile(file, false);
         try {

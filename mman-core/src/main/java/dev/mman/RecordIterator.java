@@ -59,7 +59,7 @@ public final class RecordIterator implements Iterator<MemorySegment>, AutoClosea
 
     RecordIterator(Path file, long recordSize, long windowSize, LongUnaryOperator wholeRecords) {
         Platform platform = Platform.current();
-        FileChecks.path("MappedRecords(" + file + ")", file);
+        FileChecks.path(() -> "MappedRecords(" + file + ")", file);
         int fd = platform.openFile(file, false);
         try {
             this.records = wholeRecords.applyAsLong(platform.fileStatus(fd).size());

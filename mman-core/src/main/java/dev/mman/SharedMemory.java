@@ -139,7 +139,7 @@ public final class SharedMemory extends MemoryMap {
         Platform platform = Platform.current();
         String call = "SharedMemory.create(" + name + ", " + size + ")";
         String canonical = SharedMemoryName.canonical(call, name, platform.sharedMemoryNameMax());
-        Arguments.size(call, size);
+        Arguments.size(() -> call, size);
         int fd = platform.sharedMemoryCreate(canonical, options.mode());
         boolean created = fd != -1;
         if (!created) {

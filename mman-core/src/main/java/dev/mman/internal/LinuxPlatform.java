@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 
 /** Linux on x86_64 and aarch64, through glibc or musl. */
 final class LinuxPlatform implements Platform {
@@ -150,48 +151,48 @@ final class LinuxPlatform implements Platform {
     public long map(long size, int prot, int flags, int fd, long offset) {
         int nativeProt = C.protection(prot);
         int nativeFlags = C.mapFlags(flags);
-        return call(String.format("mmap(NULL, %d, %s, %s, %d, %d)", size, Flags.protection(prot),
+        return call(() -> String.format("mmap(NULL, %d, %s, %s, %d, %d)", size, Flags.protection(prot),
                         Flags.mapping(flags), fd, offset), errno -> mapHint(errno, flags), true,
                 state -> (long) MMAP.invokeExact(state, 0L, size, nativeProt, nativeFlags, fd, offset));
     }
 
     @Override
     public void unmap(long address, long size) {
-        call(rangeRequest("munmap", address, size), NO_HINT, false,
+        call(() -> rangeRequest("munmap", address, size), NO_HINT, false,
                 state -> (int) MUNMAP.invokeExact(state, address, size));
     }
 
     @Override
     public void protect(long address, long size, int prot) {
         int nativeProt = C.protection(prot);
-        call(rangeRequest("mprotect", address, size) + " to " + Flags.protection(prot), NO_HINT, false,
+        call(() -> rangeRequest("mprotect", address, size) + " to " + Flags.protection(prot), NO_HINT, false,
                 state -> (int) MPROTECT.invokeExact(state, address, size, nativeProt));
     }
 
     @Override
     public void sync(long address, long size, int flags) {
         int nativeFlags = C.msyncFlags(flags);
-        call(rangeRequest("msync", address, size) + " with " + Flags.msync(flags), errno -> errno == 16
+        call(() -> rangeRequest("msync", address, size) + " with " + Flags.msync(flags), errno -> errno == 16
                         ? "MS_INVALIDATE cannot drop pages that are locked; munlock() first" : null, false,
                 state -> (int) MSYNC.invokeExact(state, address, size, nativeFlags));
     }
 
     @Override
     public void lock(long address, long size) {
-        call(rangeRequest("mlock", address, size), this::lockHint, false,
+        call(() -> rangeRequest("mlock", address, size), this::lockHint, false,
                 state -> (int) MLOCK.invokeExact(state, address, size));
     }
 
     @Override
     public void unlock(long address, long size) {
-        call(rangeRequest("munlock", address, size), NO_HINT, false,
+        call(() -> rangeRequest("munlock", address, size), NO_HINT, false,
                 state -> (int) MUNLOCK.invokeExact(state, address, size));
     }
 
     @Override
     public void advise(long address, long size, Advice advice, boolean writable) {
         int nativeAdvice = C.advice(advice, writable);
-        call(rangeRequest("madvise", address, size) + " with " + advice, errno -> adviseHint(advice, errno), false,
+        call(() -> rangeRequest("madvise", address, size) + " with " + advice, errno -> adviseHint(advice, errno), false,
                 state -> (int) MADVISE.invokeExact(state, address, size, nativeAdvice));
     }
 
@@ -200,7 +201,7 @@ final class LinuxPlatform implements Platform {
         long pages = (size + pageSize - 1) / pageSize;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment vector = arena.allocate(pages);
-            call(rangeRequest("mincore", address, size), NO_HINT, false,
+            call(() -> rangeRequest("mincore", address, size), NO_HINT, false,
                     state -> (int) MINCORE.invokeExact(state, address, size, vector));
             return vector.toArray(ValueLayout.JAVA_BYTE);
         }
@@ -211,7 +212,7 @@ final class LinuxPlatform implements Platform {
         int mode = (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment name = arena.allocateFrom(path.toString());
-            return (int) call("open(" + path + ", " + (writable ? "O_RDWR" : "O_RDONLY") + ")", errno -> errno == 13
+            return (int) call(() -> "open(" + path + ", " + (writable ? "O_RDWR" : "O_RDONLY") + ")", errno -> errno == 13
                             ? "the file's permissions do not allow " + (writable ? "writing" : "reading")
                             : null, false,
                     state -> (int) OPEN.invokeExact(state, name, mode, 0));
@@ -220,19 +221,19 @@ final class LinuxPlatform implements Platform {
 
     @Override
     public void closeFile(int fd) {
-        call("close(" + fd + ")", NO_HINT, false, state -> (int) CLOSE.invokeExact(state, fd));
+        call(() -> "close(" + fd + ")", NO_HINT, false, state -> (int) CLOSE.invokeExact(state, fd));
     }
 
     @Override
     public FileStatus fileStatus(int fd) {
         try (Arena arena = Arena.ofConfined()) {
-            int accessMode = (int) call("fcntl(" + fd + ", F_GETFL)", NO_HINT, false, EBADF,
+            int accessMode = (int) call(() -> "fcntl(" + fd + ", F_GETFL)", NO_HINT, false, EBADF,
                     state -> (int) FCNTL.invokeExact(state, fd, F_GETFL));
             if (accessMode == -1) {
                 return null;
             }
             MemorySegment stat = arena.allocate(STAT_BUFFER, 16);
-            call("fstat(" + fd + ")", NO_HINT, false, s -> (int) FSTAT.invokeExact(s, fd, stat));
+            call(() -> "fstat(" + fd + ")", NO_HINT, false, s -> (int) FSTAT.invokeExact(s, fd, stat));
             int type = stat.get(ValueLayout.JAVA_INT, statModeOffset) & S_IFMT;
             FileStatus.Kind kind = type == S_IFREG ? FileStatus.Kind.REGULAR
                     : type == S_IFDIR ? FileStatus.Kind.DIRECTORY : FileStatus.Kind.OTHER;
@@ -255,7 +256,7 @@ final class LinuxPlatform implements Platform {
     public long lockedMemoryLimit() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment limits = arena.allocate(JAVA_LONG, 2);
-            call("getrlimit(RLIMIT_MEMLOCK)", NO_HINT, false,
+            call(() -> "getrlimit(RLIMIT_MEMLOCK)", NO_HINT, false,
                     state -> (int) GETRLIMIT.invokeExact(state, RLIMIT_MEMLOCK, limits));
             long soft = limits.get(JAVA_LONG, 0);
             return soft == -1 ? Long.MAX_VALUE : soft;
@@ -277,7 +278,7 @@ final class LinuxPlatform implements Platform {
     private static int sharedMemory(String request, String name, int flags, int mode, int absent) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cName = arena.allocateFrom(name);
-            return (int) call(request, errno -> errno == 13
+            return (int) call(() -> request, errno -> errno == 13
                             ? "another user owns that name and its permissions do not let you in" : null, false,
                     absent, state -> (int) SHM_OPEN.invokeExact(state, cName, flags, mode));
         }
@@ -287,20 +288,20 @@ final class LinuxPlatform implements Platform {
     public boolean sharedMemoryUnlink(String name) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cName = arena.allocateFrom(name);
-            return call("shm_unlink(" + name + ")", NO_HINT, false, ENOENT,
+            return call(() -> "shm_unlink(" + name + ")", NO_HINT, false, ENOENT,
                     state -> (int) SHM_UNLINK.invokeExact(state, cName)) == 0;
         }
     }
 
     @Override
     public void truncate(int fd, long size) {
-        call("ftruncate(" + fd + ", " + size + ")", errno -> errno == 28 ? "the file system is full" : null, false,
+        call(() -> "ftruncate(" + fd + ", " + size + ")", errno -> errno == 28 ? "the file system is full" : null, false,
                 state -> (int) FTRUNCATE.invokeExact(state, fd, size));
     }
 
     @Override
     public long remap(long address, long oldSize, long newSize) {
-        return call(String.format("mremap(0x%x, %d, %d, MREMAP_MAYMOVE)", address, oldSize, newSize),
+        return call(() -> String.format("mremap(0x%x, %d, %d, MREMAP_MAYMOVE)", address, oldSize, newSize),
                 errno -> errno == 12 ? "the process ran out of address space or of mappings" : null, true,
                 state -> (long) MREMAP.invokeExact(state, address, oldSize, newSize, MREMAP_MAYMOVE));
     }
@@ -313,7 +314,7 @@ final class LinuxPlatform implements Platform {
     @Override
     public void dropCache(int fd, long offset, long length) {
         String request = "posix_fadvise(" + fd + ", " + offset + ", " + length + ", POSIX_FADV_DONTNEED)";
-        call("fdatasync(" + fd + ")", NO_HINT, false, state -> (int) FDATASYNC.invokeExact(state, fd));
+        call(() -> "fdatasync(" + fd + ")", NO_HINT, false, state -> (int) FDATASYNC.invokeExact(state, fd));
         int error;
         try {
             error = (int) POSIX_FADVISE.invokeExact(fd, offset, length, POSIX_FADV_DONTNEED);
@@ -495,28 +496,30 @@ final class LinuxPlatform implements Platform {
         long invoke(MemorySegment state) throws Throwable;
     }
 
-    private static long call(String request, IntFunction<String> hint, boolean allocation, Call call) {
+    /**
+     * Makes a native call. The request text is built only when the call fails: formatting it
+     * costs more than the system calls that mprotect, mlock or munmap make.
+     */
+    private static long call(Supplier<String> request, IntFunction<String> hint, boolean allocation, Call call) {
         return call(request, hint, allocation, 0, call);
     }
 
     /** Makes a call; returns -1 when it fails with errno {@code tolerated}, and throws otherwise. */
-    private static long call(String request, IntFunction<String> hint, boolean allocation, int tolerated,
+    private static long call(Supplier<String> request, IntFunction<String> hint, boolean allocation, int tolerated,
             Call call) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = Native.callState(arena);
-            long result;
-            try {
-                result = call.invoke(state);
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new MMapException(request + " could not be called", t);
-            }
-            if (result == -1 && Native.errno(state) != tolerated) {
-                throw failure(request, Native.errno(state), hint, allocation);
-            }
-            return result;
+        MemorySegment state = Native.callState();
+        long result;
+        try {
+            result = call.invoke(state);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new MMapException(request.get() + " could not be called", t);
         }
+        if (result == -1 && Native.errno(state) != tolerated) {
+            throw failure(request.get(), Native.errno(state), hint, allocation);
+        }
+        return result;
     }
 
     private static MMapException failure(String request, int errno, IntFunction<String> hint, boolean allocation) {

@@ -41,9 +41,26 @@ final class Native {
                 () -> new UnsatisfiedLinkError("the C library has no function " + name));
     }
 
+    /**
+     * Each thread's room for the captured call state. Reused by every call on the thread, so
+     * that a short system call does not pay for an arena and a malloc; a call reads its errno
+     * before it can make another call.
+     */
+    private static final ThreadLocal<MemorySegment> STATE =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE));
+
     /** Room for the captured call state, allocated from the caller's arena. */
     static MemorySegment callState(Arena arena) {
         return arena.allocate(CAPTURE);
+    }
+
+    /**
+     * This thread's room for the captured call state.
+     *
+     * @return a segment that lives as long as the thread uses it
+     */
+    static MemorySegment callState() {
+        return STATE.get();
     }
 
     /** The errno that a call left in {@code state}. */

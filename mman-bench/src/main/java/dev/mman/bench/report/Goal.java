@@ -1,0 +1,64 @@
+package dev.mman.bench.report;
+
+/**
+ * What mman must reach against one baseline, as a ratio from the same run.
+ *
+ * @param baseline the contender compared with, as named in the benchmark methods ({@code c}, {@code arena}, ...)
+ * @param kind how the ratio is formed and judged
+ * @param limit the bound the ratio must keep
+ */
+public record Goal(String baseline, Kind kind, double limit) {
+
+    /** How a ratio is formed and which side of the limit is good. */
+    public enum Kind {
+        /** mman's throughput over the baseline's (baseline time / mman time), at least the limit. */
+        THROUGHPUT_AT_LEAST,
+        /** mman's time over the baseline's, at most the limit. */
+        TIME_AT_MOST,
+        /** mman's time over the baseline's, strictly below the limit: faster. */
+        TIME_BELOW,
+        /** Shown for context; no goal. */
+        INFORMATIONAL
+    }
+
+    /**
+     * The ratio of mman against the baseline, in this goal's direction.
+     *
+     * @param mmanNanos mman's time per operation
+     * @param baselineNanos the baseline's time per operation
+     * @param throughput whether the workload is judged by throughput (higher ratio is better)
+     * @return the ratio
+     */
+    public double ratio(double mmanNanos, double baselineNanos, boolean throughput) {
+        return throughput ? baselineNanos / mmanNanos : mmanNanos / baselineNanos;
+    }
+
+    /**
+     * Whether a ratio meets the goal; always true for {@link Kind#INFORMATIONAL}.
+     *
+     * @param ratio from {@link #ratio}
+     * @return true when met
+     */
+    public boolean met(double ratio) {
+        return switch (kind) {
+            case THROUGHPUT_AT_LEAST -> ratio >= limit;
+            case TIME_AT_MOST -> ratio <= limit;
+            case TIME_BELOW -> ratio < limit;
+            case INFORMATIONAL -> true;
+        };
+    }
+
+    /**
+     * The goal in words, for the table header.
+     *
+     * @return for example {@code >= 0.90}
+     */
+    public String describe() {
+        return switch (kind) {
+            case THROUGHPUT_AT_LEAST -> String.format(">= %.2fx throughput", limit);
+            case TIME_AT_MOST -> String.format("<= %.2fx time", limit);
+            case TIME_BELOW -> "faster";
+            case INFORMATIONAL -> "context only";
+        };
+    }
+}
