@@ -20,9 +20,9 @@ final class FileChecks {
         return (prot & PROT_WRITE) != 0 && (flags & MAP_SHARED) != 0;
     }
 
-    static void arguments(Platform platform, Supplier<String> call, long offset, long size, int prot, int flags) {
+    static void arguments(long granularity, Supplier<String> call, long offset, long size, int prot, int flags) {
         Arguments.size(call, size);
-        Arguments.fileOffset(call, offset, size, platform.allocationGranularity());
+        Arguments.fileOffset(call, offset, size, granularity);
         Arguments.protection(call, prot);
         Arguments.mapFlags(call, flags, false);
     }
@@ -69,13 +69,18 @@ final class FileChecks {
                     + "PROT_WRITE with MAP_SHARED cannot be granted; open it for reading and writing, or use "
                     + "MAP_PRIVATE for private copy-on-write changes");
         }
-        if (status.size() == 0) {
-            throw Arguments.invalid(call.get() + ": " + platform.describeFd(fd) + " is empty; an empty file cannot "
+        length(call, platform.describeFd(fd), status.size(), offset, size);
+    }
+
+    /** Refuses an empty file, and a range that passes the end of the file. */
+    static void length(Supplier<String> call, String fileName, long fileSize, long offset, long size) {
+        if (fileSize == 0) {
+            throw Arguments.invalid(call.get() + ": " + fileName + " is empty; an empty file cannot "
                     + "be mapped, set its length first");
         }
-        if (offset + size > status.size()) {
+        if (offset + size > fileSize) {
             throw Arguments.invalid(call.get() + ": offset " + offset + " + size " + size + " = " + (offset + size)
-                    + " passes the end of " + platform.describeFd(fd) + ", which is " + status.size()
+                    + " passes the end of " + fileName + ", which is " + fileSize
                     + " bytes long; extend the file first (RandomAccessFile.setLength) or map less");
         }
     }

@@ -1,8 +1,9 @@
 package dev.mman;
 
-import dev.mman.internal.Platform;
+import java.io.IOException;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Spliterator;
@@ -89,7 +90,7 @@ public final class MappedRecords {
      * @throws MMapInvalidParameterException when {@code bytes} is smaller than a page
      */
     public MappedRecords withWindowSize(long bytes) {
-        long page = Mman.allocationGranularity();
+        long page = ChannelMapping.granularity();
         if (bytes < page) {
             throw Arguments.invalid("withWindowSize(" + bytes + "): the window must be at least one page ("
                     + page + " bytes)");
@@ -114,13 +115,16 @@ public final class MappedRecords {
      *     {@link #skippingPartialTail()} was not used
      */
     public long count() {
-        Platform platform = Platform.current();
+        return wholeRecords(fileSize(file));
+    }
+
+    /** The length of a regular file, with mman's errors for anything else. */
+    static long fileSize(Path file) {
         FileChecks.path(() -> "MappedRecords(" + file + ")", file);
-        int fd = platform.openFile(file, false);
         try {
-            return wholeRecords(platform.fileStatus(fd).size());
-        } finally {
-            platform.closeFile(fd);
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new MMapException("MappedRecords(" + file + "): its length cannot be read: " + e, e);
         }
     }
 

@@ -61,8 +61,8 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
     /** Handshakes after closing a view arena; see {@link #retire(Arena)}. */
     private static final int EXTRA_HANDSHAKES = 2;
 
-    final Platform platform;
-    private final long address;
+    /** The memory itself, as the backend provides it. */
+    private final Region region;
     private final long size;
     private final int flags;
     private final String source;
@@ -83,11 +83,16 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
      * touched since its rights were cut) does not need. Without an arena, {@code arena} and
      * {@code segment} are null and no view of the mapping exists anywhere.
      */
-    private record Epoch(Arena arena, MemorySegment segment, int prot) {
+    private record Epoch(Region.Views views, MemorySegment segment, int prot) {
 
-        static Epoch open(Arena arena, long address, long size, int prot) {
-            MemorySegment all = MemorySegment.ofAddress(address).reinterpret(size, arena, null);
-            return new Epoch(arena, (prot & PROT_WRITE) != 0 ? all : all.asReadOnly(), prot);
+        static Epoch open(Region.Views views, int prot) {
+            MemorySegment all = views.segment();
+            return new Epoch(views, (prot & PROT_WRITE) != 0 ? all : all.asReadOnly(), prot);
+        }
+
+        /** The arena to close to invalidate this epoch's views, or null when there is none. */
+        Arena arena() {
+            return views == null ? null : views.arena();
         }
 
         static Epoch withoutViews(int prot) {
@@ -99,14 +104,12 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
         }
     }
 
-    MemoryMap(Platform platform, long address, long size, int prot, int flags, String source) {
-        this(platform, address, size, prot, flags, source, null, 0);
+    MemoryMap(Region region, long size, int prot, int flags, String source) {
+        this(region, size, prot, flags, source, null, 0);
     }
 
-    private MemoryMap(Platform platform, long address, long size, int prot, int flags, String source, Path file,
-            long fileOffset) {
-        this.platform = platform;
-        this.address = address;
+    private MemoryMap(Region region, long size, int prot, int flags, String source, Path file, long fileOffset) {
+        this.region = region;
         this.size = size;
         this.flags = flags;
         this.source = source;
@@ -156,14 +159,37 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
      * @throws MMapAllocationException when the system refuses
      */
     public static MemoryMap createAnonymous(long size, int prot, int flags) {
+        return createAnonymous(size, prot, flags, Backend.selected());
+    }
+
+    /**
+     * Maps anonymous memory with the given backend, whatever {@link Backend#selected()} says.
+     *
+     * @param size the length in bytes, at least 1
+     * @param prot {@code PROT_*} bits
+     * @param flags {@code MAP_*} bits, as for {@link #createAnonymous(long, int, int)}
+     * @param backend the machinery to map with
+     * @return the mapping
+     * @throws MMapInvalidParameterException when an argument is bad
+     * @throws MMapAllocationException when the system refuses
+     * @throws UnsupportedOperationException when the backend cannot express {@code prot} or {@code flags}
+     */
+    public static MemoryMap createAnonymous(long size, int prot, int flags, Backend backend) {
+        Objects.requireNonNull(backend, "backend");
         Supplier<String> call = () -> "createAnonymous(" + size + ", " + Flags.protection(prot) + ", "
                 + Flags.mapping(flags) + ")";
         Arguments.size(call, size);
         Arguments.protection(call, prot);
         Arguments.mapFlags(call, flags, true);
-        Platform platform = Platform.current();
-        long address = platform.map(size, prot, flags | MAP_ANONYMOUS, -1, 0);
-        return new MemoryMap(platform, address, size, prot, flags | MAP_ANONYMOUS, "anonymous memory");
+        Region region = switch (backend) {
+            case NATIVE -> {
+                Platform platform = Platform.current();
+                yield new NativeRegion(platform, platform.map(size, prot, flags | MAP_ANONYMOUS, -1, 0), size);
+            }
+            case JDK -> JdkRegion.anonymous(size, prot, flags);
+            case NIO -> NioRegion.anonymous(size, prot, flags);
+        };
+        return new MemoryMap(region, size, prot, flags | MAP_ANONYMOUS, "anonymous memory");
     }
 
     /**
@@ -182,13 +208,16 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
      * @throws MMapAllocationException when the system refuses
      */
     public static MemoryMap createFileMapping(int fd, long offset, long size, int prot, int flags) {
+        if (Backend.selected() != Backend.NATIVE) {
+            throw Backend.selected().unsupported("mapping a raw file descriptor");
+        }
         Platform platform = Platform.current();
         Supplier<String> call = () -> "createFileMapping(fd " + fd + ", " + offset + ", " + size + ", "
                 + Flags.protection(prot) + ", " + Flags.mapping(flags) + ")";
-        FileChecks.arguments(platform, call, offset, size, prot, flags);
+        FileChecks.arguments(platform.allocationGranularity(), call, offset, size, prot, flags);
         FileChecks.descriptor(platform, call, fd, offset, size, prot, flags);
-        long address = platform.map(size, prot, flags, fd, offset);
-        return new MemoryMap(platform, address, size, prot, flags, platform.describeFd(fd));
+        NativeRegion region = new NativeRegion(platform, platform.map(size, prot, flags, fd, offset), size);
+        return new MemoryMap(region, size, prot, flags, platform.describeFd(fd));
     }
 
     /**
@@ -208,17 +237,46 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
      * @throws MMapAllocationException when the system refuses the mapping
      */
     public static MemoryMap createFileMapping(Path file, long offset, long size, int prot, int flags) {
+        return createFileMapping(file, offset, size, prot, flags, Backend.selected());
+    }
+
+    /**
+     * Maps part of a file with the given backend, whatever {@link Backend#selected()} says.
+     *
+     * @param file a regular file
+     * @param offset where the mapping starts in the file, a multiple of the page size
+     * @param size the length in bytes, at least 1; {@code offset + size} may not pass the end of the file
+     * @param prot {@code PROT_*} bits
+     * @param flags {@link Mman#MAP_SHARED} or {@link Mman#MAP_PRIVATE}, optionally with {@link Mman#MAP_POPULATE}
+     * @param backend the machinery to map with
+     * @return the mapping
+     * @throws MMapInvalidParameterException when an argument is bad, or the file is missing, a
+     *     directory, or too short
+     * @throws MMapException when the file cannot be opened (permissions)
+     * @throws MMapAllocationException when the system refuses the mapping
+     * @throws UnsupportedOperationException when the backend cannot express {@code prot} or {@code flags}
+     */
+    public static MemoryMap createFileMapping(Path file, long offset, long size, int prot, int flags,
+            Backend backend) {
         Objects.requireNonNull(file, "file");
-        Platform platform = Platform.current();
+        Objects.requireNonNull(backend, "backend");
         Supplier<String> call = () -> "createFileMapping(" + file + ", " + offset + ", " + size + ", "
                 + Flags.protection(prot) + ", " + Flags.mapping(flags) + ")";
-        FileChecks.arguments(platform, call, offset, size, prot, flags);
+        if (backend != Backend.NATIVE) {
+            FileChecks.arguments(ChannelMapping.granularity(), call, offset, size, prot, flags);
+            FileChecks.path(call, file);
+            Region region = backend == Backend.JDK ? JdkRegion.file(call, file, offset, size, prot, flags)
+                    : NioRegion.file(call, file, offset, size, prot, flags);
+            return new MemoryMap(region, size, prot, flags, "file " + file, file, offset);
+        }
+        Platform platform = Platform.current();
+        FileChecks.arguments(platform.allocationGranularity(), call, offset, size, prot, flags);
         FileChecks.path(call, file);
         int fd = platform.openFile(file, FileChecks.needsWrite(prot, flags));
         try {
             FileChecks.descriptor(platform, call, fd, offset, size, prot, flags);
-            long address = platform.map(size, prot, flags, fd, offset);
-            return new MemoryMap(platform, address, size, prot, flags, "file " + file, file, offset);
+            NativeRegion region = new NativeRegion(platform, platform.map(size, prot, flags, fd, offset), size);
+            return new MemoryMap(region, size, prot, flags, "file " + file, file, offset);
         } finally {
             platform.closeFile(fd);
         }
@@ -295,7 +353,16 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
      * @return the virtual address
      */
     public long address() {
-        return address;
+        return region.address();
+    }
+
+    /**
+     * The backend that made this mapping.
+     *
+     * @return {@link Backend#NATIVE}, {@link Backend#JDK} or {@link Backend#NIO}
+     */
+    public Backend backend() {
+        return region.backend();
     }
 
     /**
@@ -322,7 +389,7 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
      * @return bytes per page
      */
     public long pageSize() {
-        return platform.pageSize();
+        return region.pageSize();
     }
 
     /**
@@ -512,9 +579,13 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
         synchronized (control) {
             Epoch current = open(call);
             if ((current.prot & ~prot) == 0) {
-                platform.protect(address, size, prot);
-                epoch = current.arena == null ? Epoch.withoutViews(prot) : Epoch.open(current.arena, address, size, prot);
+                region.protect(prot);
+                epoch = current.views == null ? Epoch.withoutViews(prot)
+                        : Epoch.open(region.reopenViews(current.views), prot);
                 return;
+            }
+            if (region.backend() != Backend.NATIVE) {
+                throw region.backend().unsupported("mprotect");
             }
             retireViews(call, current, "the protection is unchanged");
             // No view exists now. Until the kernel enforces the new protection, grant only the rights
@@ -522,7 +593,7 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
             // lock to create views, and then sees the new rights.
             epoch = Epoch.withoutViews(current.prot & prot);
             try {
-                platform.protect(address, size, prot);
+                region.protect(prot);
             } catch (RuntimeException refused) {
                 epoch = Epoch.withoutViews(current.prot);
                 throw refused;
@@ -566,7 +637,7 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
         controlRange(call, offset, length);
         synchronized (control) {
             open(call);
-            platform.sync(address + offset, length, flags);
+            region.sync(offset, length, flags);
         }
     }
 
@@ -579,7 +650,7 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
     public void mlock() {
         synchronized (control) {
             open("mlock()");
-            platform.lock(address, size);
+            region.lock();
         }
     }
 
@@ -591,7 +662,7 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
     public void munlock() {
         synchronized (control) {
             open("munlock()");
-            platform.unlock(address, size);
+            region.unlock();
         }
     }
 
@@ -629,7 +700,7 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
             }
             // Populating a private file mapping for writing would copy every page; reading is enough.
             boolean populateForWrite = e.allows(PROT_WRITE) && (file == null || (flags & MAP_PRIVATE) == 0);
-            platform.advise(address + offset, length, advice, populateForWrite);
+            region.advise(offset, length, advice, populateForWrite);
         }
     }
 
@@ -644,7 +715,7 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
         byte[] vector;
         synchronized (control) {
             open("residency()");
-            vector = platform.residency(address, size);
+            vector = region.residency();
         }
         BitSet resident = new BitSet(vector.length);
         for (int page = 0; page < vector.length; page++) {
@@ -682,21 +753,24 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
         Arguments.size(() -> call, newSize);
         synchronized (control) {
             Epoch e = open(call);
+            if (!(region instanceof NativeRegion mapped)) {
+                throw region.backend().unsupported("resize");
+            }
             if (file == null) {
                 throw new MMapException(call + " on " + this + ": only a mapping created from a Path can be resized; "
                         + "map the file by path, or map a new range yourself");
             }
-            FileChecks.extend(platform, file, fileOffset + newSize);
+            FileChecks.extend(mapped.platform(), file, fileOffset + newSize);
             retireViews(() -> call, e, "it stays mapped as it was");
             epoch = null;
-            long moved;
+            NativeRegion moved;
             try {
-                moved = platform.remap(address, size, newSize);
+                moved = mapped.remap(newSize);
             } catch (RuntimeException refused) {
                 epoch = Epoch.withoutViews(e.prot);
                 throw refused;
             }
-            return new MemoryMap(platform, moved, newSize, e.prot, flags, source, file, fileOffset);
+            return new MemoryMap(moved, newSize, e.prot, flags, source, file, fileOffset);
         }
     }
 
@@ -716,7 +790,7 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
             }
             retireViews(() -> "close()", e, "it stays mapped");
             epoch = null;
-            platform.unmap(address, size);
+            region.release();
         }
     }
 
@@ -746,11 +820,11 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
      * narrows the window to almost nothing; only a JDK with that bug fixed closes it.
      */
     private void retireViews(Supplier<String> call, Epoch e, String unchanged) {
-        if (e.arena == null) {
-            return; // no view was ever made in this epoch: nothing to invalidate, no handshake
+        if (e.arena() == null) {
+            return; // no view was made in this epoch, or its views cannot be closed: no handshake
         }
         try {
-            retire(e.arena);
+            retire(e.arena());
         } catch (IllegalStateException inUse) {
             throw new MMapException(call.get() + " on " + this + ": a view is in use by a native call on another thread; "
                     + unchanged + ", retry when that call has returned", inUse);
@@ -812,7 +886,7 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
         synchronized (control) {
             Epoch e = epoch;
             if (e != null && e.segment == null) {
-                epoch = Epoch.open(Arena.ofShared(), address, size, e.prot);
+                epoch = Epoch.open(region.openViews(), e.prot);
             }
         }
     }
@@ -822,7 +896,7 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
             throw Arguments.invalid(call.get() + ": length " + length + " is not positive");
         }
         Arguments.range(call, offset, length, size);
-        Arguments.pageAligned(call, offset, platform.pageSize());
+        Arguments.pageAligned(call, offset, region.pageSize());
     }
 
     private MMapException truncated(String call, InternalError fault) {

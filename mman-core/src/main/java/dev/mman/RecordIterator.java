@@ -3,7 +3,6 @@ package dev.mman;
 import static dev.mman.Mman.MAP_SHARED;
 import static dev.mman.Mman.PROT_READ;
 
-import dev.mman.internal.Platform;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
 import java.nio.file.Path;
@@ -26,27 +25,22 @@ public final class RecordIterator implements Iterator<MemorySegment>, AutoClosea
     private final Cleaner.Cleanable cleanable;
     private long next;
 
-    /** The mapped window and the open file: what must be released, even if the iterator is dropped. */
+    /** The mapped window: what must be released, even if the iterator is dropped. */
     private static final class Window implements Runnable {
-        private final Platform platform;
-        private final int fd;
+        private final Path file;
         private MemoryMap map;
         private long startOffset;
         private long endRecord;
         private boolean released;
 
-        Window(Platform platform, int fd) {
-            this.platform = platform;
-            this.fd = fd;
+        Window(Path file) {
+            this.file = file;
         }
 
         @Override
         public synchronized void run() {
-            if (!released) {
-                released = true;
-                unmap();
-                platform.closeFile(fd);
-            }
+            released = true;
+            unmap();
         }
 
         synchronized void unmap() {
@@ -58,18 +52,10 @@ public final class RecordIterator implements Iterator<MemorySegment>, AutoClosea
     }
 
     RecordIterator(Path file, long recordSize, long windowSize, LongUnaryOperator wholeRecords) {
-        Platform platform = Platform.current();
-        FileChecks.path(() -> "MappedRecords(" + file + ")", file);
-        int fd = platform.openFile(file, false);
-        try {
-            this.records = wholeRecords.applyAsLong(platform.fileStatus(fd).size());
-        } catch (RuntimeException e) {
-            platform.closeFile(fd);
-            throw e;
-        }
+        this.records = wholeRecords.applyAsLong(MappedRecords.fileSize(file));
         this.recordSize = recordSize;
         this.windowSize = windowSize;
-        this.window = new Window(platform, fd);
+        this.window = new Window(file);
         this.cleanable = CLEANER.register(this, window);
     }
 
@@ -117,20 +103,22 @@ public final class RecordIterator implements Iterator<MemorySegment>, AutoClosea
 
     private void slide() {
         window.unmap();
-        long page = window.platform.allocationGranularity();
+        long page = ChannelMapping.granularity();
         long start = next * recordSize;
         long mapStart = start - start % page;
         long wanted = Math.max(windowSize, start - mapStart + recordSize);
         long fileEnd = records * recordSize;
         long length = Math.min(wanted, fileEnd - mapStart);
-        MemoryMap map = MemoryMap.createFileMapping(window.fd, mapStart, length, PROT_READ, MAP_SHARED);
-        map.madvise(Advice.SEQUENTIAL);
+        MemoryMap map = MemoryMap.createFileMapping(window.file, mapStart, length, PROT_READ, MAP_SHARED);
+        if (map.backend() == Backend.NATIVE) {
+            map.madvise(Advice.SEQUENTIAL);
+        }
         window.map = map;
         window.startOffset = mapStart;
         window.endRecord = Math.min(records, (mapStart + length) / recordSize);
     }
 
-    /** Unmaps the window and closes the file. Records handed out become invalid. Idempotent. */
+    /** Unmaps the window. Records handed out become invalid. Idempotent. */
     @Override
     public void close() {
         cleanable.clean();

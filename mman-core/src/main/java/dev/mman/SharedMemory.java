@@ -105,7 +105,8 @@ public final class SharedMemory extends MemoryMap {
     }
 
     private SharedMemory(Platform platform, long address, long size, String name) {
-        super(platform, address, size, PROT_READ | PROT_WRITE, MAP_SHARED, "shared memory " + name);
+        super(new NativeRegion(platform, address, size), size, PROT_READ | PROT_WRITE, MAP_SHARED,
+                "shared memory " + name);
         this.name = name;
     }
 
@@ -239,7 +240,7 @@ public final class SharedMemory extends MemoryMap {
      * @throws MMapException when the system refuses (permissions)
      */
     public boolean unlink() {
-        return platform.sharedMemoryUnlink(name);
+        return Platform.current().sharedMemoryUnlink(name);
     }
 
     /**

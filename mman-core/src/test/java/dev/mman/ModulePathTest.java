@@ -41,15 +41,17 @@ class ModulePathTest {
     }
 
     @Test
-    void deniedNativeAccessOnTheModulePathFailsWithOneClearMMapException() {
+    void deniedNativeAccessOnTheModulePathFallsBackToTheJdkBackendWithOneWarning() {
         assertDeniedClearly(moduleChild().withOptions("--illegal-native-access=deny")
-                .run(ModulePathProbe.class, "denied").assertCleanExit(), "MODULE dev.mman");
+                .run(ModulePathProbe.class, "denied").assertCleanExit(), "MODULE dev.mman",
+                "--enable-native-access=dev.mman");
     }
 
     @Test
-    void deniedNativeAccessOnTheClassPathFailsWithOneClearMMapException() {
+    void deniedNativeAccessOnTheClassPathFallsBackToTheJdkBackendWithOneWarning() {
         assertDeniedClearly(ChildJvm.in(dir).withoutNativeAccess().withOptions("--illegal-native-access=deny")
-                .run(ModulePathProbe.class, "denied").assertCleanExit(), "MODULE null");
+                .run(ModulePathProbe.class, "denied").assertCleanExit(), "MODULE null",
+                "--enable-native-access=ALL-UNNAMED");
     }
 
     private ChildJvm moduleChild() {
@@ -58,12 +60,20 @@ class ModulePathTest {
                 .withClassPath(location(ModulePathProbe.class));
     }
 
-    private static void assertDeniedClearly(ChildResult child, String module) {
+    /**
+     * Native calls fail with one clear MMapException; mappings fall back to Backend.JDK, and the
+     * fallback is announced by exactly one warning that names the flag to add.
+     */
+    private static void assertDeniedClearly(ChildResult child, String module, String flag) {
         assertEquals(module, child.line("MODULE "));
         String first = assertCaught(child, "first-call", MMapException.class);
         assertTrue(first.contains("--enable-native-access"), first);
         assertEquals(first, assertCaught(child, "second-call", MMapException.class),
                 "every later call must fail the same way");
+        assertEquals("BACKEND JDK READ 42", child.line("BACKEND "));
+        long warnings = child.stderr().lines().filter(line -> line.contains("Backend.JDK")).count();
+        assertEquals(1, warnings, child.stderr());
+        assertTrue(child.stderr().contains("add " + flag), child.stderr());
         assertFalse(child.stderr().contains("Exception"), child.stderr());
     }
 

@@ -18,8 +18,8 @@ public final class ModulePathProbe {
     /**
      * Runs one check.
      *
-     * @param args {@code map} to map, write and read a page; {@code denied} to report the first two
-     *     calls when native access is denied
+     * @param args {@code map} to map, write and read a page; {@code denied} to report two native
+     *     calls and the fallback mapping when native access is denied
      */
     public static void main(String[] args) {
         System.out.println("MODULE " + MemoryMap.class.getModule().getName());
@@ -27,7 +27,11 @@ public final class ModulePathProbe {
             case "map" -> mapWriteRead();
             case "denied" -> {
                 Caught.report("first-call", Mman::pageSize);
-                Caught.report("second-call", () -> MemoryMap.createAnonymous(4096));
+                Caught.report("second-call", Mman::pageSize);
+                try (MemoryMap m = MemoryMap.createAnonymous(4096)) {
+                    m.write(new byte[] {42}, 7);
+                    System.out.println("BACKEND " + m.backend() + " READ " + m.read(1, 7)[0]);
+                }
             }
             default -> throw new IllegalArgumentException("no check " + args[0]);
         }

@@ -1,0 +1,106 @@
+package dev.mman;
+
+import static dev.mman.Mman.MAP_POPULATE;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+
+/**
+ * A region from the JDK alone: {@code FileChannel.map(..., Arena)} for files and
+ * {@code Arena.allocate} for anonymous memory. The arena is the mapping: closing it unmaps, so
+ * views cannot be replaced, and calls that would need that ({@code mprotect}) are unsupported.
+ */
+record JdkRegion(Arena arena, MemorySegment segment, boolean fileBacked) implements Region {
+
+    static JdkRegion anonymous(long size, int prot, int flags) {
+        ChannelMapping.supports(Backend.JDK, prot, flags);
+        Arena arena = Arena.ofShared();
+        return new JdkRegion(arena, arena.allocate(size, ChannelMapping.pageSize()), false);
+    }
+
+    static JdkRegion file(Supplier<String> call, Path file, long offset, long size, int prot, int flags) {
+        ChannelMapping.supports(Backend.JDK, prot, flags);
+        FileChannel channel = ChannelMapping.open(call, file, offset, size, prot, flags);
+        Arena arena = Arena.ofShared();
+        try {
+            MemorySegment segment = channel.map(ChannelMapping.mode(prot, flags), offset, size, arena);
+            if ((flags & MAP_POPULATE) != 0) {
+                segment.load();
+            }
+            return new JdkRegion(arena, segment, true);
+        } catch (IOException e) {
+            arena.close();
+            throw ChannelMapping.refused(call, e);
+        } finally {
+            ChannelMapping.closeQuietly(channel);
+        }
+    }
+
+    @Override
+    public Backend backend() {
+        return Backend.JDK;
+    }
+
+    @Override
+    public long address() {
+        return segment.address();
+    }
+
+    @Override
+    public long pageSize() {
+        return ChannelMapping.pageSize();
+    }
+
+    @Override
+    public Views openViews() {
+        return new Views(arena, segment);
+    }
+
+    @Override
+    public Views reopenViews(Views current) {
+        return current;
+    }
+
+    @Override
+    public void protect(int prot) {
+        throw Backend.JDK.unsupported("mprotect");
+    }
+
+    @Override
+    public void sync(long offset, long length, int flags) {
+        if (fileBacked) {
+            segment.asSlice(offset, length).force(); // always synchronous: the JDK has no MS_ASYNC
+        }
+    }
+
+    @Override
+    public void lock() {
+        throw Backend.JDK.unsupported("mlock");
+    }
+
+    @Override
+    public void unlock() {
+        throw Backend.JDK.unsupported("munlock");
+    }
+
+    @Override
+    public void advise(long offset, long length, Advice advice, boolean populateForWrite) {
+        throw Backend.JDK.unsupported("madvise");
+    }
+
+    @Override
+    public byte[] residency() {
+        throw Backend.JDK.unsupported("residency (mincore)");
+    }
+
+    @Override
+    public void release() {
+        if (arena.scope().isAlive()) {
+            arena.close();
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.mman;
+
+import static dev.mman.Mman.MAP_POPULATE;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+
+/**
+ * A region from java.nio: a {@link MappedByteBuffer} for files, a direct buffer for anonymous
+ * memory. A buffer cannot be unmapped on request: {@link #release()} lets go of it and the garbage
+ * collector unmaps it once no view refers to it, so views outlive {@code close()} but never touch
+ * unmapped memory.
+ */
+record NioRegion(ByteBuffer buffer, boolean fileBacked) implements Region {
+
+    static NioRegion anonymous(long size, int prot, int flags) {
+        ChannelMapping.supports(Backend.NIO, prot, flags);
+        return new NioRegion(ByteBuffer.allocateDirect(bufferSize(() -> "createAnonymous(" + size + ")", size)),
+                false);
+    }
+
+    static NioRegion file(Supplier<String> call, Path file, long offset, long size, int prot, int flags) {
+        ChannelMapping.supports(Backend.NIO, prot, flags);
+        int length = bufferSize(call, size);
+        FileChannel channel = ChannelMapping.open(call, file, offset, size, prot, flags);
+        try {
+            MappedByteBuffer mapped = channel.map(ChannelMapping.mode(prot, flags), offset, length);
+            if ((flags & MAP_POPULATE) != 0) {
+                mapped.load();
+            }
+            return new NioRegion(mapped, true);
+        } catch (IOException e) {
+            throw ChannelMapping.refused(call, e);
+        } finally {
+            ChannelMapping.closeQuietly(channel);
+        }
+    }
+
+    private static int bufferSize(Supplier<String> call, long size) {
+        if (size > Integer.MAX_VALUE) {
+            throw Arguments.invalid(call.get() + ": size " + size + " is more than Backend.NIO can map ("
+                    + Integer.MAX_VALUE + " bytes, a ByteBuffer's limit); use Backend.NATIVE or Backend.JDK");
+        }
+        return (int) size;
+    }
+
+    @Override
+    public Backend backend() {
+        return Backend.NIO;
+    }
+
+    @Override
+    public long address() {
+        return MemorySegment.ofBuffer(buffer).address();
+    }
+
+    @Override
+    public long pageSize() {
+        return ChannelMapping.pageSize();
+    }
+
+    @Override
+    public Views openViews() {
+        return new Views(null, MemorySegment.ofBuffer(buffer));
+    }
+
+    @Override
+    public Views reopenViews(Views current) {
+        return current;
+    }
+
+    @Override
+    public void protect(int prot) {
+        throw Backend.NIO.unsupported("mprotect");
+    }
+
+    @Override
+    public void sync(long offset, long length, int flags) {
+        if (fileBacked) {
+            ((MappedByteBuffer) buffer).force((int) offset, (int) length);
+        }
+    }
+
+    @Override
+    public void lock() {
+        throw Backend.NIO.unsupported("mlock");
+    }
+
+    @Override
+    public void unlock() {
+        throw Backend.NIO.unsupported("munlock");
+    }
+
+    @Override
+    public void advise(long offset, long length, Advice advice, boolean populateForWrite) {
+        throw Backend.NIO.unsupported("madvise");
+    }
+
+    @Override
+    public byte[] residency() {
+        throw Backend.NIO.unsupported("residency (mincore)");
+    }
+
+    @Override
+    public void release() {
+        // Nothing to do: the buffer is unmapped by the garbage collector once unreachable.
+    }
+}
