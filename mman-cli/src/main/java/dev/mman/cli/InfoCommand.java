@@ -1,5 +1,6 @@
 package dev.mman.cli;
 
+import dev.mman.Backend;
 import dev.mman.MMapException;
 import dev.mman.SystemInfo;
 import java.io.PrintWriter;
@@ -55,6 +56,7 @@ final class InfoCommand implements Runnable {
         if (!enabled) {
             facts.put("nativeAccessFlag", SystemInfo.nativeAccessFlag());
         }
+        facts.put("backend", ask(Backend::selectionReason));
         return facts;
     }
 
@@ -76,6 +78,7 @@ final class InfoCommand implements Runnable {
             case "memlockLimit" -> "RLIMIT_MEMLOCK";
             case "nativeAccess" -> "native access";
             case "nativeAccessFlag" -> "native access flag";
+            case "backend" -> "backend (why)";
             default -> name;
         };
     }

@@ -28,6 +28,7 @@ class InfoCommandTest {
         assertTrue(out.contains("transparent huge pages   " + SystemInfo.transparentHugePageMode()), out);
         assertTrue(out.contains("RLIMIT_MEMLOCK"), out);
         assertTrue(out.contains("native access            enabled"), out);
+        assertTrue(out.contains("backend (why)            native: the default"), out);
     }
 
     @Test
@@ -39,6 +40,7 @@ class InfoCommandTest {
         assertTrue(json.contains("\"pageSize\":" + Mman.pageSize()), json);
         assertTrue(json.contains("\"transparentHugePages\":\"" + SystemInfo.transparentHugePageMode() + "\""), json);
         assertTrue(json.contains("\"nativeAccess\":true"), json);
+        assertTrue(json.contains("\"backend\":\"native: the default\""), json);
         String sizes = SystemInfo.hugePageSizes().toString().replace(" ", "");
         assertTrue(json.contains("\"hugePageSizes\":" + sizes), json);
         assertTrue(json.endsWith("}"), json);
