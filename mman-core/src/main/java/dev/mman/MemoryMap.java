@@ -1,13 +1,11 @@
 package dev.mman;
 
-import static dev.mman.Mman.MAP_ANONYMOUS;
 import static dev.mman.Mman.MAP_PRIVATE;
 import static dev.mman.Mman.MS_SYNC;
 import static dev.mman.Mman.PROT_READ;
 import static dev.mman.Mman.PROT_WRITE;
 
 import dev.mman.internal.Flags;
-import dev.mman.internal.Platform;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -108,7 +106,7 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
         this(region, size, prot, flags, source, null, 0);
     }
 
-    private MemoryMap(Region region, long size, int prot, int flags, String source, Path file, long fileOffset) {
+    MemoryMap(Region region, long size, int prot, int flags, String source, Path file, long fileOffset) {
         this.region = region;
         this.size = size;
         this.flags = flags;
@@ -175,21 +173,7 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
      * @throws UnsupportedOperationException when the backend cannot express {@code prot} or {@code flags}
      */
     public static MemoryMap createAnonymous(long size, int prot, int flags, Backend backend) {
-        Objects.requireNonNull(backend, "backend");
-        Supplier<String> call = () -> "createAnonymous(" + size + ", " + Flags.protection(prot) + ", "
-                + Flags.mapping(flags) + ")";
-        Arguments.size(call, size);
-        Arguments.protection(call, prot);
-        Arguments.mapFlags(call, flags, true);
-        Region region = switch (backend) {
-            case NATIVE -> {
-                Platform platform = Platform.current();
-                yield new NativeRegion(platform, platform.map(size, prot, flags | MAP_ANONYMOUS, -1, 0), size);
-            }
-            case JDK -> JdkRegion.anonymous(size, prot, flags);
-            case NIO -> NioRegion.anonymous(size, prot, flags);
-        };
-        return new MemoryMap(region, size, prot, flags | MAP_ANONYMOUS, "anonymous memory");
+        return MapFactory.anonymous(size, prot, flags, backend);
     }
 
     /**
@@ -208,16 +192,7 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
      * @throws MMapAllocationException when the system refuses
      */
     public static MemoryMap createFileMapping(int fd, long offset, long size, int prot, int flags) {
-        if (Backend.selected() != Backend.NATIVE) {
-            throw Backend.selected().unsupported("mapping a raw file descriptor");
-        }
-        Platform platform = Platform.current();
-        Supplier<String> call = () -> "createFileMapping(fd " + fd + ", " + offset + ", " + size + ", "
-                + Flags.protection(prot) + ", " + Flags.mapping(flags) + ")";
-        FileChecks.arguments(platform.allocationGranularity(), call, offset, size, prot, flags);
-        FileChecks.descriptor(platform, call, fd, offset, size, prot, flags);
-        NativeRegion region = new NativeRegion(platform, platform.map(size, prot, flags, fd, offset), size);
-        return new MemoryMap(region, size, prot, flags, platform.describeFd(fd));
+        return MapFactory.descriptor(fd, offset, size, prot, flags);
     }
 
     /**
@@ -258,28 +233,7 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
      */
     public static MemoryMap createFileMapping(Path file, long offset, long size, int prot, int flags,
             Backend backend) {
-        Objects.requireNonNull(file, "file");
-        Objects.requireNonNull(backend, "backend");
-        Supplier<String> call = () -> "createFileMapping(" + file + ", " + offset + ", " + size + ", "
-                + Flags.protection(prot) + ", " + Flags.mapping(flags) + ")";
-        if (backend != Backend.NATIVE) {
-            FileChecks.arguments(ChannelMapping.granularity(), call, offset, size, prot, flags);
-            FileChecks.path(call, file);
-            Region region = backend == Backend.JDK ? JdkRegion.file(call, file, offset, size, prot, flags)
-                    : NioRegion.file(call, file, offset, size, prot, flags);
-            return new MemoryMap(region, size, prot, flags, "file " + file, file, offset);
-        }
-        Platform platform = Platform.current();
-        FileChecks.arguments(platform.allocationGranularity(), call, offset, size, prot, flags);
-        FileChecks.path(call, file);
-        int fd = platform.openFile(file, FileChecks.needsWrite(prot, flags));
-        try {
-            FileChecks.descriptor(platform, call, fd, offset, size, prot, flags);
-            NativeRegion region = new NativeRegion(platform, platform.map(size, prot, flags, fd, offset), size);
-            return new MemoryMap(region, size, prot, flags, "file " + file, file, offset);
-        } finally {
-            platform.closeFile(fd);
-        }
+        return MapFactory.file(file, offset, size, prot, flags, backend);
     }
 
     /**
