@@ -33,6 +33,29 @@ class PlatformSupportTest {
     }
 
     @Test
+    void macOsNamedOnAnotherSystemFailsTheFirstCallWithTheMissingSymbol() throws Exception {
+        Properties probe = ChildJvm.in(dir).withOptions("-Dos.name=Mac OS X", "-Dos.arch=aarch64")
+                .run(PlatformProbe.class).assertCleanExit().properties();
+        for (String call : FIRST_CALLS) {
+            assertEquals(MMapException.class.getName(), probe.getProperty(call + ".type"), call);
+            assertEquals("the macOS backend could not find __ulock_wait in the C library: is this really macOS?",
+                    probe.getProperty(call + ".message"), call);
+        }
+    }
+
+    @Test
+    void windowsNamedOnAnotherSystemFailsTheFirstCallWithTheMissingLibrary() throws Exception {
+        Properties probe = ChildJvm.in(dir).withOptions("-Dos.name=Windows 11", "-Dos.arch=amd64")
+                .run(PlatformProbe.class).assertCleanExit().properties();
+        for (String call : FIRST_CALLS) {
+            assertEquals(MMapException.class.getName(), probe.getProperty(call + ".type"), call);
+            String message = probe.getProperty(call + ".message");
+            assertTrue(message.startsWith("the Windows backend could not load kernel32.dll: is this really Windows?"),
+                    message);
+        }
+    }
+
+    @Test
     void anUnsupportedArchitectureIsNamed() throws Exception {
         Properties probe = ChildJvm.in(dir).withOptions("-Dos.arch=riscv64")
                 .run(PlatformProbe.class).assertCleanExit().properties();
