@@ -29,6 +29,8 @@ final class Platforms {
             return create(osName, arch);
         } catch (MMapException wrongSystem) {
             return new UnsupportedPlatform(wrongSystem.getMessage());
+        } catch (UnsatisfiedLinkError missing) {
+            return new UnsupportedPlatform("the native calls could not be prepared: " + missing.getMessage());
         } catch (IllegalCallerException e) {
             return new UnsupportedPlatform(nativeAccessDenied(e));
         } catch (ExceptionInInitializerError e) {

@@ -70,7 +70,7 @@ class PortableFallbacksTest {
     };
 
     /** The shared POSIX code with the constants above, on this Linux machine. */
-    private static final class PopulateLessPlatform extends PosixPlatform {
+    private static final class PopulateLessPlatform extends PosixPlatform implements WithoutLinuxExtras {
         PopulateLessPlatform() {
             super(new PosixAbi(WITHOUT_POPULATE, 0x40, 0x80, 0x80000, 0x80000, 8, -1L,
                     PosixAbi.linux(System.getProperty("os.arch")).stat(), "fstat", false));
@@ -112,16 +112,6 @@ class PortableFallbacksTest {
         }
 
         @Override
-        public java.util.List<Long> hugePageSizes() {
-            return java.util.List.of();
-        }
-
-        @Override
-        public String transparentHugePageMode() {
-            return "unsupported";
-        }
-
-        @Override
         public boolean futexWait(MemorySegment word, int expected, long timeoutNanos) {
             return PollingWait.await(word, expected, timeoutNanos);
         }
@@ -134,16 +124,6 @@ class PortableFallbacksTest {
         @Override
         public long processStartTime(long pid) {
             return -1;
-        }
-
-        @Override
-        public boolean registerForProcessBarriers() {
-            return false;
-        }
-
-        @Override
-        public boolean barrierOnRegisteredProcesses() {
-            return false;
         }
     }
 
