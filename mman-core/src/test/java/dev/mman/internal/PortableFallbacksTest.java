@@ -191,6 +191,15 @@ class PortableFallbacksTest {
     }
 
     @Test
+    void platformsWithoutLinuxExtrasReportNone() {
+        Platform platform = new PopulateLessPlatform();
+        assertEquals(java.util.List.of(), platform.hugePageSizes());
+        assertEquals("unsupported", platform.transparentHugePageMode());
+        assertFalse(platform.registerForProcessBarriers());
+        assertFalse(platform.barrierOnRegisteredProcesses());
+    }
+
+    @Test
     void pollingWaitReturnsAtOnceWhenTheWordAlreadyChanged() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment word = arena.allocate(ValueLayout.JAVA_INT);
