@@ -120,7 +120,8 @@ final class Kernel32 {
      *
      * @param request the call and its arguments, for the message
      * @param failed the failure value
-     * @param tolerated an error that is returned as {@code failed} instead of thrown, or 0
+     * @param tolerated an error that is returned as {@code failed} instead of thrown, or 0 for none (a
+     *     failure that left no error code still throws)
      * @param hint what to add to the message for an error
      * @param allocation whether a failure means the system refused memory
      * @param call the call
@@ -128,7 +129,7 @@ final class Kernel32 {
      */
     long call(String request, long failed, int tolerated, IntFunction<String> hint, boolean allocation, Call call) {
         Outcome outcome = invoke(request, call);
-        if (outcome.value() == failed && outcome.error() != tolerated) {
+        if (outcome.value() == failed && (tolerated == 0 || outcome.error() != tolerated)) {
             throw failure(request, outcome.error(), hint.apply(outcome.error()), allocation);
         }
         return outcome.value();

@@ -171,7 +171,6 @@ final class WindowsPlatform implements WithoutLinuxExtras {
                 section = kernel.call("CreateFileMappingW(" + file.path() + ")", 0, 0, WindowsConstants::mapHint, true,
                         state -> (long) createFileMapping.invokeExact(state, file.handle(), 0L, objectProtection, 0, 0,
                                 MemorySegment.NULL));
-                fileHandle = duplicate(file.handle());
             } else {
                 WindowsDescriptors.Section named = (WindowsDescriptors.Section) entry;
                 if (named.handle() == 0) {
@@ -182,6 +181,9 @@ final class WindowsPlatform implements WithoutLinuxExtras {
             }
             int access = WindowsConstants.desiredAccess(maximum, flags);
             try {
+                if (entry instanceof WindowsDescriptors.File file) {
+                    fileHandle = duplicate(file.handle());
+                }
                 address = kernel.call(request + ": MapViewOfFile", 0, 0, WindowsConstants::mapHint, true,
                         state -> (long) mapViewOfFile.invokeExact(state, section, access,
                                 WindowsConstants.high(offset), WindowsConstants.low(offset), size));
@@ -196,7 +198,12 @@ final class WindowsPlatform implements WithoutLinuxExtras {
             WindowsViews.View view = new WindowsViews.View(address, size, flags, fileHandle, false);
             views.add(view);
             if (WindowsConstants.pageProtection(prot, flags) != WindowsConstants.pageProtection(maximum, flags)) {
-                protect(address, size, prot);
+                try {
+                    protect(address, size, prot);
+                } catch (MMapException refused) {
+                    unmap(address, size);
+                    throw refused;
+                }
             }
         }
         if ((flags & PortableBits.MAP_POPULATE) != 0 && (prot & PortableBits.PROT_READ) != 0) {

@@ -71,6 +71,13 @@ class PlatformsTest {
         assertEquals(family, Platforms.family(os));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"DarwinPlatform", "WindowsPlatform", "WindowsFiles", "Kernel32", "DarwinFutex"})
+    void theBackendsOfOtherSystemsInitialiseWithoutTouchingNativeCode(String name) throws ClassNotFoundException {
+        Class<?> backend = Class.forName("dev.mman.internal." + name, true, PlatformsTest.class.getClassLoader());
+        assertEquals(name, backend.getSimpleName());
+    }
+
     @Test
     @EnabledOnOs(value = OS.LINUX, disabledReason = "on macOS or Windows the backend loads")
     void macOsNamedOnLinuxFailsWithTheMissingSymbol() {
