@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Properties;
 import dev.mman.testing.ChildJvm;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,6 +31,31 @@ class PlatformSupportTest {
             assertEquals(MMapException.class.getName(), probe.getProperty(call + ".type"), call);
             String message = probe.getProperty(call + ".message");
             assertTrue(message.contains("SunOS") && message.contains("sparcv9") && message.contains("Linux"), message);
+        }
+    }
+
+    @Test
+    @EnabledOnOs(value = OS.LINUX, disabledReason = "on macOS or Windows the backend loads")
+    void macOsNamedOnAnotherSystemFailsTheFirstCallWithTheMissingSymbol() throws Exception {
+        Properties probe = ChildJvm.in(dir).withOptions("-Dos.name=Mac OS X", "-Dos.arch=aarch64")
+                .run(PlatformProbe.class).assertCleanExit().properties();
+        for (String call : FIRST_CALLS) {
+            assertEquals(MMapException.class.getName(), probe.getProperty(call + ".type"), call);
+            assertEquals("the macOS backend could not find __ulock_wait in the C library: is this really macOS?",
+                    probe.getProperty(call + ".message"), call);
+        }
+    }
+
+    @Test
+    @EnabledOnOs(value = OS.LINUX, disabledReason = "on macOS or Windows the backend loads")
+    void windowsNamedOnAnotherSystemFailsTheFirstCallWithTheMissingLibrary() throws Exception {
+        Properties probe = ChildJvm.in(dir).withOptions("-Dos.name=Windows 11", "-Dos.arch=amd64")
+                .run(PlatformProbe.class).assertCleanExit().properties();
+        for (String call : FIRST_CALLS) {
+            assertEquals(MMapException.class.getName(), probe.getProperty(call + ".type"), call);
+            String message = probe.getProperty(call + ".message");
+            assertTrue(message.startsWith("the Windows backend could not load kernel32.dll: is this really Windows?"),
+                    message);
         }
     }
 

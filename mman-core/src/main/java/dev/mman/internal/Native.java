@@ -49,6 +49,17 @@ final class Native {
     private static final ThreadLocal<MemorySegment> STATE =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE));
 
+    /**
+     * Whether the C library has a function, for symbols that only newer OS releases have (or that
+     * tell one OS from another).
+     *
+     * @param name the symbol
+     * @return true when the default lookup finds it
+     */
+    static boolean has(String name) {
+        return LINKER.defaultLookup().find(name).isPresent();
+    }
+
     /** Room for the captured call state, allocated from the caller's arena. */
     static MemorySegment callState(Arena arena) {
         return arena.allocate(CAPTURE);

@@ -26,7 +26,11 @@ final class Platforms {
             return new UnsupportedPlatform(reason);
         }
         try {
-            return new LinuxPlatform(arch);
+            return create(osName, arch);
+        } catch (MMapException wrongSystem) {
+            return new UnsupportedPlatform(wrongSystem.getMessage());
+        } catch (UnsatisfiedLinkError missing) {
+            return new UnsupportedPlatform("the native calls could not be prepared: " + missing.getMessage());
         } catch (IllegalCallerException e) {
             return new UnsupportedPlatform(nativeAccessDenied(e));
         } catch (ExceptionInInitializerError e) {
@@ -37,19 +41,54 @@ final class Platforms {
         }
     }
 
+    /** The backend for an OS that {@link #unsupportedReason} accepted. */
+    private static Platform create(String osName, String arch) {
+        return switch (family(osName)) {
+            case LINUX -> new LinuxPlatform(arch);
+            case MACOS -> DarwinPlatform.load(arch);
+            case WINDOWS -> WindowsPlatform.load(arch);
+            case OTHER -> throw new IllegalStateException(osName + " has no backend");
+        };
+    }
+
+    /** The operating systems mman tells apart. */
+    enum Family {
+        /** Linux, any distribution. */
+        LINUX,
+        /** macOS, which Java names {@code Mac OS X}. */
+        MACOS,
+        /** Windows, which Java names {@code Windows 11} and the like. */
+        WINDOWS,
+        /** Anything else. */
+        OTHER
+    }
+
+    /** Which family an {@code os.name} belongs to. */
+    static Family family(String osName) {
+        String os = osName == null ? "" : osName;
+        if (os.startsWith("Linux")) {
+            return Family.LINUX;
+        }
+        if (os.startsWith("Mac") || os.startsWith("Darwin")) {
+            return Family.MACOS;
+        }
+        return os.startsWith("Windows") ? Family.WINDOWS : Family.OTHER;
+    }
+
+    private static final String WHERE = "it runs on Linux (x86_64, aarch64), macOS (aarch64, x86_64) and "
+            + "Windows (amd64, aarch64)";
+
     /** Why mman cannot run on this OS and architecture, or null when it can. */
     static String unsupportedReason(String osName, String arch) {
         String os = osName == null ? "" : osName;
-        if (os.startsWith("Linux")) {
-            if (arch.equals("amd64") || arch.equals("x86_64") || arch.equals("aarch64")) {
-                return null;
-            }
-            return "mman supports Linux on x86_64 and aarch64; this is Linux on " + arch;
-        }
-        if (os.startsWith("Mac") || os.startsWith("Darwin") || os.startsWith("Windows")) {
-            return "mman's native backend for " + os + " is not built yet; it runs on Linux (x86_64, aarch64)";
-        }
-        return "mman does not support " + os + " (" + arch + "); it runs on Linux (x86_64, aarch64)";
+        boolean x64 = arch.equals("amd64") || arch.equals("x86_64");
+        boolean arm64 = arch.equals("aarch64");
+        return switch (family(osName)) {
+            case LINUX -> x64 || arm64 ? null : "mman supports Linux on x86_64 and aarch64; this is Linux on " + arch;
+            case MACOS -> x64 || arm64 ? null : "mman supports macOS on aarch64 and x86_64; this is " + os + " on " + arch;
+            case WINDOWS -> x64 || arm64 ? null : "mman supports Windows on amd64 and aarch64; this is " + os + " on " + arch;
+            case OTHER -> "mman does not support " + os + " (" + arch + "); " + WHERE;
+        };
     }
 
     private static String nativeAccessDenied(IllegalCallerException e) {

@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -30,16 +32,69 @@ class PlatformsTest {
 
     @ParameterizedTest(name = "{0} on {1}")
     @CsvSource({
-        "Linux, riscv64, riscv64",
-        "Mac OS X, aarch64, Mac OS X",
-        "Windows 11, amd64, Windows 11",
-        "SunOS, sparcv9, SunOS",
-        "FreeBSD, amd64, FreeBSD"
+        "Mac OS X, aarch64",
+        "Mac OS X, x86_64",
+        "Darwin, aarch64",
+        "Windows 11, amd64",
+        "Windows Server 2022, amd64",
+        "Windows 11, aarch64"
     })
-    void otherSystemsAreExplained(String os, String arch, String named) {
+    void macOsAndWindowsOnTheirArchitecturesHaveNoReason(String os, String arch) {
+        assertNull(Platforms.unsupportedReason(os, arch));
+    }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @CsvSource({
+        "Linux, riscv64, riscv64, Linux",
+        "Mac OS X, ppc, ppc, macOS",
+        "Windows 11, x86, x86, Windows",
+        "SunOS, sparcv9, SunOS, Linux",
+        "FreeBSD, amd64, FreeBSD, macOS"
+    })
+    void otherSystemsAreExplained(String os, String arch, String named, String where) {
         String reason = Platforms.unsupportedReason(os, arch);
         assertTrue(reason.contains(named), reason);
-        assertTrue(reason.contains("Linux"), "the reason should say where mman runs: " + reason);
+        assertTrue(reason.contains(where), "the reason should say where mman runs: " + reason);
+    }
+
+    @ParameterizedTest(name = "[{0}] is {1}")
+    @CsvSource({
+        "Linux, LINUX",
+        "Mac OS X, MACOS",
+        "Darwin, MACOS",
+        "Windows 10, WINDOWS",
+        "Windows Server 2025, WINDOWS",
+        "SunOS, OTHER",
+        "'', OTHER"
+    })
+    void osNamesFallIntoFamilies(String os, Platforms.Family family) {
+        assertEquals(family, Platforms.family(os));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"DarwinPlatform", "WindowsPlatform", "WindowsFiles", "Kernel32", "DarwinFutex"})
+    void theBackendsOfOtherSystemsInitialiseWithoutTouchingNativeCode(String name) throws ClassNotFoundException {
+        Class<?> backend = Class.forName("dev.mman.internal." + name, true, PlatformsTest.class.getClassLoader());
+        assertEquals(name, backend.getSimpleName());
+    }
+
+    @Test
+    @EnabledOnOs(value = OS.LINUX, disabledReason = "on macOS or Windows the backend loads")
+    void macOsNamedOnLinuxFailsWithTheMissingSymbol() {
+        Platform mac = Platforms.load("Mac OS X", "aarch64");
+        assertInstanceOf(Platforms.UnsupportedPlatform.class, mac);
+        String message = assertThrowsExactly(MMapException.class, mac::pageSize).getMessage();
+        assertEquals("the macOS backend could not find __ulock_wait in the C library: is this really macOS?", message);
+    }
+
+    @Test
+    @EnabledOnOs(value = OS.LINUX, disabledReason = "on macOS or Windows the backend loads")
+    void windowsNamedOnLinuxFailsWithTheMissingLibrary() {
+        Platform windows = Platforms.load("Windows 11", "amd64");
+        assertInstanceOf(Platforms.UnsupportedPlatform.class, windows);
+        String message = assertThrowsExactly(MMapException.class, windows::describe).getMessage();
+        assertTrue(message.startsWith("the Windows backend could not load kernel32.dll: is this really Windows?"),
+                message);
     }
 
     @Test

@@ -1,0 +1,55 @@
+package dev.mman.internal;
+
+/**
+ * The numbers and names that differ between the POSIX systems mman runs on, beyond the constants
+ * of {@code <sys/mman.h>} ({@link PosixConstants}). Pure data, so it can be checked on any OS.
+ *
+ * @param constants the {@code <sys/mman.h>} translation
+ * @param createFlag {@code O_CREAT}
+ * @param exclusiveFlag {@code O_EXCL}
+ * @param closeOnExecFlag {@code O_CLOEXEC}, given to {@code open}
+ * @param sharedMemoryExtraFlags added to every {@code shm_open}: {@code O_CLOEXEC} on Linux; 0 on
+ *     macOS, whose {@code shm_open} sets close-on-exec itself, as POSIX asks
+ * @param rlimitMemlock {@code RLIMIT_MEMLOCK}
+ * @param unlimited {@code RLIM_INFINITY}: all ones on Linux, {@code 2^63 - 1} on macOS
+ * @param stat the {@code struct stat} layout
+ * @param fstatSymbol the C symbol of {@code fstat} that fills that layout
+ * @param variadicSharedMemoryOpen whether {@code shm_open} is declared with {@code ...} (macOS), which
+ *     matters on arm64, where variadic arguments travel on the stack
+ */
+record PosixAbi(PosixConstants constants, int createFlag, int exclusiveFlag, int closeOnExecFlag,
+        int sharedMemoryExtraFlags, int rlimitMemlock, long unlimited, StatLayout stat, String fstatSymbol,
+        boolean variadicSharedMemoryOpen) {
+
+    /** {@code O_RDONLY}, the same everywhere. */
+    static final int READ_ONLY = 0;
+    /** {@code O_RDWR}, the same everywhere. */
+    static final int READ_WRITE = 2;
+    /** {@code O_ACCMODE}, the same everywhere. */
+    static final int ACCESS_MODE = 3;
+    /** {@code F_GETFL}, the same on Linux and macOS. */
+    static final int GET_STATUS_FLAGS = 3;
+
+    /**
+     * Linux on x86_64 or aarch64.
+     *
+     * @param arch {@code os.arch}
+     * @return the values
+     */
+    static PosixAbi linux(String arch) {
+        return new PosixAbi(LinuxConstants.INSTANCE, 0x40, 0x80, 0x80000, 0x80000, 8, -1L,
+                arch.equals("aarch64") ? StatLayout.LINUX_AARCH64 : StatLayout.LINUX_X86_64, "fstat", false);
+    }
+
+    /**
+     * macOS on arm64 or x86_64. On x86_64 the plain {@code fstat} symbol still fills the old
+     * 32-bit-inode struct, so the {@code $INODE64} variant is named; arm64 never had the old one.
+     *
+     * @param arch {@code os.arch}
+     * @return the values
+     */
+    static PosixAbi darwin(String arch) {
+        return new PosixAbi(DarwinConstants.INSTANCE, 0x200, 0x800, 0x1000000, 0, 6, Long.MAX_VALUE,
+                StatLayout.DARWIN, arch.equals("aarch64") ? "fstat" : "fstat$INODE64", true);
+    }
+}

@@ -1,0 +1,354 @@
+package dev.mman.internal;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import dev.mman.Advice;
+import dev.mman.MMapAllocationException;
+import dev.mman.MMapException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Path;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
+
+/**
+ * What Linux and macOS share: the {@code <sys/mman.h>} calls, {@code open}/{@code fstat}/{@code
+ * shm_open} and the errno-capturing call helper. The numbers that differ come from a
+ * {@link PosixAbi}; the calls that exist on one system only live in the subclasses.
+ *
+ * <p>Downcall handles are built per instance, in the constructor, so that a subclass can first make
+ * sure it runs on the OS it was written for and fail with one clear message otherwise.
+ */
+abstract class PosixPlatform implements Platform {
+
+    /** A hint function for calls that have nothing to add to the errno. */
+    static final IntFunction<String> NO_HINT = errno -> null;
+
+    final PosixConstants constants;
+    final PosixAbi abi;
+    private final long pageSize;
+
+    private final MethodHandle mmap;
+    private final MethodHandle munmap;
+    private final MethodHandle mlock;
+    private final MethodHandle munlock;
+    private final MethodHandle mprotect;
+    private final MethodHandle msync;
+    private final MethodHandle madvise;
+    private final MethodHandle mincore;
+    private final MethodHandle open;
+    private final MethodHandle close;
+    private final MethodHandle fcntl;
+    private final MethodHandle fstat;
+    private final MethodHandle getrlimit;
+    private final MethodHandle shmOpen;
+    private final MethodHandle shmUnlink;
+    private final MethodHandle ftruncate;
+    private final int enoent;
+    private final int eexist;
+    private final int ebadf;
+    private final int eacces;
+    private final int enospc;
+    private final int ebusy;
+
+    PosixPlatform(PosixAbi abi) {
+        this.abi = abi;
+        this.constants = abi.constants();
+        mmap = Native.withErrno("mmap", FunctionDescriptor.of(
+                JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+        munmap = rangeCall("munmap");
+        mlock = rangeCall("mlock");
+        munlock = rangeCall("munlock");
+        mprotect = rangeCallWithInt("mprotect");
+        msync = rangeCallWithInt("msync");
+        madvise = rangeCallWithInt("madvise");
+        mincore = Native.withErrno("mincore", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, ADDRESS));
+        open = Native.withErrno("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+                Linker.Option.firstVariadicArg(2));
+        close = Native.withErrno("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        fcntl = Native.withErrno("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT),
+                Linker.Option.firstVariadicArg(2));
+        fstat = Native.withErrno(abi.fstatSymbol(), FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+        getrlimit = Native.withErrno("getrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+        FunctionDescriptor shmOpenType = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
+        shmOpen = abi.variadicSharedMemoryOpen()
+                ? Native.withErrno("shm_open", shmOpenType, Linker.Option.firstVariadicArg(2))
+                : Native.withErrno("shm_open", shmOpenType);
+        shmUnlink = Native.withErrno("shm_unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        ftruncate = Native.withErrno("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+        ErrnoTable errnos = constants.errno();
+        enoent = errnos.number("ENOENT");
+        eexist = errnos.number("EEXIST");
+        ebadf = errnos.number("EBADF");
+        eacces = errnos.number("EACCES");
+        enospc = errnos.number("ENOSPC");
+        ebusy = errnos.number("EBUSY");
+        MethodHandle sysconf = Native.plain("sysconf", FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
+        long reported;
+        try {
+            reported = (long) sysconf.invokeExact(constants.scPageSize());
+        } catch (Throwable t) {
+            throw new MMapException("sysconf(_SC_PAGESIZE) failed", t);
+        }
+        this.pageSize = reported > 0 ? reported : 4096;
+    }
+
+    private static MethodHandle rangeCall(String name) {
+        return Native.withErrno(name, FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
+    }
+
+    private static MethodHandle rangeCallWithInt(String name) {
+        return Native.withErrno(name, FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
+    }
+
+    /**
+     * What to add to a failed {@code mmap}'s message.
+     *
+     * @param errno the error
+     * @param flags the portable flags of the call
+     * @return the hint, or null
+     */
+    abstract String mapHint(int errno, int flags);
+
+    /**
+     * What to add to a failed {@code mlock}'s message.
+     *
+     * @param errno the error
+     * @return the hint, or null
+     */
+    abstract String lockHint(int errno);
+
+    /**
+     * What to add to a failed {@code madvise}'s message.
+     *
+     * @param advice the advice
+     * @param errno the error
+     * @return the hint, or null
+     */
+    abstract String adviseHint(Advice advice, int errno);
+
+    @Override
+    public long pageSize() {
+        return pageSize;
+    }
+
+    @Override
+    public long allocationGranularity() {
+        return pageSize;
+    }
+
+    @Override
+    public long map(long size, int prot, int flags, int fd, long offset) {
+        int nativeProt = constants.protection(prot);
+        int nativeFlags = constants.mapFlags(flags);
+        long address = call(() -> String.format("mmap(NULL, %d, %s, %s, %d, %d)", size, Flags.protection(prot),
+                        Flags.mapping(flags), fd, offset), errno -> mapHint(errno, flags), true,
+                state -> (long) mmap.invokeExact(state, 0L, size, nativeProt, nativeFlags, fd, offset));
+        if ((flags & PortableBits.MAP_POPULATE) != 0 && !constants.hasNativePopulate()
+                && (prot & PortableBits.PROT_READ) != 0) {
+            // No MAP_POPULATE here: fault the pages in the way the kernel would, by reading them.
+            PageToucher.touch(address, size, pageSize);
+        }
+        return address;
+    }
+
+    @Override
+    public void unmap(long address, long size) {
+        call(() -> rangeRequest("munmap", address, size), NO_HINT, false,
+                state -> (int) munmap.invokeExact(state, address, size));
+    }
+
+    @Override
+    public void protect(long address, long size, int prot) {
+        int nativeProt = constants.protection(prot);
+        call(() -> rangeRequest("mprotect", address, size) + " to " + Flags.protection(prot), NO_HINT, false,
+                state -> (int) mprotect.invokeExact(state, address, size, nativeProt));
+    }
+
+    @Override
+    public void sync(long address, long size, int flags) {
+        int nativeFlags = constants.msyncFlags(flags);
+        call(() -> rangeRequest("msync", address, size) + " with " + Flags.msync(flags), errno -> errno == ebusy
+                        ? "MS_INVALIDATE cannot drop pages that are locked; munlock() first" : null, false,
+                state -> (int) msync.invokeExact(state, address, size, nativeFlags));
+    }
+
+    @Override
+    public void lock(long address, long size) {
+        call(() -> rangeRequest("mlock", address, size), this::lockHint, false,
+                state -> (int) mlock.invokeExact(state, address, size));
+    }
+
+    @Override
+    public void unlock(long address, long size) {
+        call(() -> rangeRequest("munlock", address, size), NO_HINT, false,
+                state -> (int) munlock.invokeExact(state, address, size));
+    }
+
+    @Override
+    public void advise(long address, long size, Advice advice, boolean writable) {
+        int nativeAdvice = constants.advice(advice, writable);
+        Supplier<String> request = () -> rangeRequest("madvise", address, size) + " with " + advice;
+        if (nativeAdvice == PosixConstants.UNSUPPORTED) {
+            if (advice == Advice.POPULATE) {
+                // The caller has checked PROT_READ, so reading each page is safe and faults it in.
+                PageToucher.touch(address, size, pageSize);
+                return;
+            }
+            throw new MMapException(request.get() + ": " + describe() + " has no such advice (" + advice
+                    + " needs transparent huge pages, which only Linux has)");
+        }
+        call(request, errno -> adviseHint(advice, errno), false,
+                state -> (int) madvise.invokeExact(state, address, size, nativeAdvice));
+    }
+
+    @Override
+    public byte[] residency(long address, long size) {
+        long pages = (size + pageSize - 1) / pageSize;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment vector = arena.allocate(pages);
+            call(() -> rangeRequest("mincore", address, size), NO_HINT, false,
+                    state -> (int) mincore.invokeExact(state, address, size, vector));
+            return vector.toArray(ValueLayout.JAVA_BYTE);
+        }
+    }
+
+    @Override
+    public int openFile(Path path, boolean writable) {
+        int mode = (writable ? PosixAbi.READ_WRITE : PosixAbi.READ_ONLY) | abi.closeOnExecFlag();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment name = arena.allocateFrom(path.toString());
+            return (int) call(() -> "open(" + path + ", " + (writable ? "O_RDWR" : "O_RDONLY") + ")", errno -> errno == eacces
+                            ? "the file's permissions do not allow " + (writable ? "writing" : "reading")
+                            : null, false,
+                    state -> (int) open.invokeExact(state, name, mode, 0));
+        }
+    }
+
+    @Override
+    public void closeFile(int fd) {
+        call(() -> "close(" + fd + ")", NO_HINT, false, state -> (int) close.invokeExact(state, fd));
+    }
+
+    @Override
+    public FileStatus fileStatus(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            int accessMode = (int) call(() -> "fcntl(" + fd + ", F_GETFL)", NO_HINT, false, ebadf,
+                    state -> (int) fcntl.invokeExact(state, fd, PosixAbi.GET_STATUS_FLAGS));
+            if (accessMode == -1) {
+                return null;
+            }
+            StatLayout layout = abi.stat();
+            MemorySegment stat = arena.allocate(layout.byteSize(), 16);
+            call(() -> "fstat(" + fd + ")", NO_HINT, false, s -> (int) fstat.invokeExact(s, fd, stat));
+            FileStatus.Kind kind = StatLayout.kind(layout.mode(stat));
+            long size = kind == FileStatus.Kind.REGULAR ? layout.size(stat) : 0;
+            int access = accessMode & PosixAbi.ACCESS_MODE;
+            return new FileStatus(kind, size, access != 1, access != PosixAbi.READ_ONLY);
+        }
+    }
+
+    @Override
+    public long lockedMemoryLimit() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment limits = arena.allocate(JAVA_LONG, 2);
+            call(() -> "getrlimit(RLIMIT_MEMLOCK)", NO_HINT, false,
+                    state -> (int) getrlimit.invokeExact(state, abi.rlimitMemlock(), limits));
+            long soft = limits.get(JAVA_LONG, 0);
+            return soft == abi.unlimited() ? Long.MAX_VALUE : soft;
+        }
+    }
+
+    @Override
+    public int sharedMemoryCreate(String name, int mode) {
+        return sharedMemory("shm_open(" + name + ", O_RDWR|O_CREAT|O_EXCL, 0" + Integer.toOctalString(mode) + ")",
+                name, PosixAbi.READ_WRITE | abi.createFlag() | abi.exclusiveFlag(), mode, eexist);
+    }
+
+    @Override
+    public int sharedMemoryOpen(String name) {
+        return sharedMemory("shm_open(" + name + ", O_RDWR)", name, PosixAbi.READ_WRITE, 0, enoent);
+    }
+
+    /** shm_open, returning -1 instead of failing when errno is {@code absent}. */
+    private int sharedMemory(String request, String name, int flags, int mode, int absent) {
+        int allFlags = flags | abi.sharedMemoryExtraFlags();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cName = arena.allocateFrom(name);
+            return (int) call(() -> request, errno -> errno == eacces
+                            ? "another user owns that name and its permissions do not let you in" : null, false,
+                    absent, state -> (int) shmOpen.invokeExact(state, cName, allFlags, mode));
+        }
+    }
+
+    @Override
+    public boolean sharedMemoryUnlink(String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cName = arena.allocateFrom(name);
+            return call(() -> "shm_unlink(" + name + ")", NO_HINT, false, enoent,
+                    state -> (int) shmUnlink.invokeExact(state, cName)) == 0;
+        }
+    }
+
+    @Override
+    public void truncate(int fd, long size) {
+        call(() -> "ftruncate(" + fd + ", " + size + ")", errno -> errno == enospc ? "the file system is full" : null,
+                false, state -> (int) ftruncate.invokeExact(state, fd, size));
+    }
+
+    @Override
+    public int sharedMemoryNameMax() {
+        return constants.sharedMemoryNameMax();
+    }
+
+    static String rangeRequest(String call, long address, long size) {
+        return String.format("%s(0x%x, %d)", call, address, size);
+    }
+
+    /** A native call that returns -1 on failure, with errno in {@code state}. */
+    @FunctionalInterface
+    interface Call {
+        long invoke(MemorySegment state) throws Throwable;
+    }
+
+    /**
+     * Makes a native call. The request text is built only when the call fails: formatting it
+     * costs more than the system calls that mprotect, mlock or munmap make.
+     */
+    final long call(Supplier<String> request, IntFunction<String> hint, boolean allocation, Call call) {
+        return call(request, hint, allocation, 0, call);
+    }
+
+    /** Makes a call; returns -1 when it fails with errno {@code tolerated}, and throws otherwise. */
+    final long call(Supplier<String> request, IntFunction<String> hint, boolean allocation, int tolerated,
+            Call call) {
+        MemorySegment state = Native.callState();
+        long result;
+        try {
+            result = call.invoke(state);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new MMapException(request.get() + " could not be called", t);
+        }
+        if (result == -1 && Native.errno(state) != tolerated) {
+            throw failure(request.get(), Native.errno(state), hint, allocation);
+        }
+        return result;
+    }
+
+    final MMapException failure(String request, int errno, IntFunction<String> hint, boolean allocation) {
+        String message = request + " failed: " + constants.errno().describe(errno);
+        String advice = hint.apply(errno);
+        if (advice != null) {
+            message += ". Hint: " + advice;
+        }
+        return allocation ? new MMapAllocationException(message, errno) : new MMapException(message, errno);
+    }
+}
