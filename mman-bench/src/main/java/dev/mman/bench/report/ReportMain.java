@@ -22,7 +22,9 @@ import java.util.Optional;
  * <li>{@code --out} the Markdown file; {@code --charts} the PNG directory (linked relative to
  *     the Markdown file);</li>
  * <li>{@code --mode} quick or full; {@code --command} the command line to print;
- *     {@code --jmh-options} the JMH options to print; {@code --notes} optional hand-written Markdown.</li>
+ *     {@code --jmh-options} the JMH options to print; {@code --revision} the commit measured;
+ *     {@code --date} when the run started (default: now);
+ *     {@code --notes} optional hand-written Markdown.</li>
  * </ul>
  */
 public final class ReportMain {
@@ -63,8 +65,10 @@ public final class ReportMain {
                 ? Optional.of(Files.readString(Path.of(notesFile))) : Optional.empty();
         ReportWriter.Context context = new ReportWriter.Context(options.getOrDefault("mode", "full"),
                 options.getOrDefault("command", "bench/run"),
-                ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")),
-                Machine.describe(), jdk, options.getOrDefault("jmh-options", ""));
+                options.getOrDefault("date",
+                        ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"))),
+                Machine.describe(), jdk, options.getOrDefault("jmh-options", ""),
+                options.getOrDefault("revision", "unknown"));
         String markdown = new ReportWriter().render(context, tables, charts,
                 WholeProcess.render(Path.of(options.getOrDefault("whole-process", "."))), notes);
         Files.writeString(out, markdown);

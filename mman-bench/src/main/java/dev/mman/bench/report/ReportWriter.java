@@ -19,8 +19,10 @@ public final class ReportWriter {
      * @param machine CPU, cores and kernel
      * @param jdk the JDK of the benchmark forks
      * @param jmhOptions the JMH options used
+     * @param revision the commit measured, with {@code -dirty} when the tree had changes
      */
-    public record Context(String mode, String command, String date, String machine, String jdk, String jmhOptions) {}
+    public record Context(String mode, String command, String date, String machine, String jdk, String jmhOptions,
+            String revision) {}
 
     private final StringBuilder out = new StringBuilder();
 
@@ -51,6 +53,7 @@ public final class ReportWriter {
         line("|---|---|");
         line("| command | `" + context.command() + "` |");
         line("| mode | " + context.mode() + " |");
+        line("| revision | " + context.revision() + " |");
         line("| date | " + context.date() + " |");
         line("| machine | " + context.machine() + " |");
         line("| JDK | " + context.jdk() + " |");

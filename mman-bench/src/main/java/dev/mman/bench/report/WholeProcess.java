@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * The whole-process comparisons of the {@code mman} command with vmtouch and fincore, which
@@ -23,6 +25,13 @@ public final class WholeProcess {
             new Comparison("residency", "fincore", 1.2));
 
     private WholeProcess() {}
+
+    /** The command without directories: {@code /work/x/mman touch /tmp/y/f.bin} is {@code mman touch f.bin}. */
+    private static String shortCommand(JsonNode result) {
+        return Arrays.stream(result.path("command").asText().split(" "))
+                .map(word -> word.contains("/") ? Path.of(word).getFileName().toString() : word)
+                .collect(Collectors.joining(" "));
+    }
 
     /**
      * Renders the section.
@@ -52,7 +61,7 @@ public final class WholeProcess {
             double other = results.path(1).path("mean").asDouble();
             double ratio = mman / other;
             out.append(String.format(Locale.ROOT, "| `%s` vs `%s` | %.1f ms | %.1f ms | %s | <= %.1fx |%n",
-                    results.path(0).path("command").asText(), results.path(1).path("command").asText(),
+                    shortCommand(results.path(0)), shortCommand(results.path(1)),
                     mman * 1e3, other * 1e3, ratio <= c.limit() ? Units.ratio(ratio) + " met"
                             : "**" + Units.ratio(ratio) + " MISSED**", c.limit()));
         }
