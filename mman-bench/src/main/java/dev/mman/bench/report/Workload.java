@@ -87,7 +87,9 @@ public record Workload(String group, String title, String explanation, boolean t
                             + "`MappedRecords.of(file, recordSize).iterator()` (`stream` for context), zero-copy "
                             + "views of 64 MiB windows. `fileChannel`: `FileChannel.read` into a 1 MiB direct "
                             + "`ByteBuffer`, the plain Java loop. C: a `read()` loop into a 1 MiB buffer (`c`) and "
-                            + "an `mmap` of the whole file (`cMmap`), each summing the same longs.",
+                            + "an `mmap` of the whole file (`cMmap`), each summing the same longs. "
+                            + "GB/s counts the whole file, though only 8 bytes of each record are read: it is the "
+                            + "pace of the iteration.",
                     true, 0, List.of(
                             new Goal("fileChannel", THROUGHPUT_AT_LEAST, 1.0),
                             new Goal("stream", INFORMATIONAL, 0),
@@ -114,7 +116,8 @@ public record Workload(String group, String title, String explanation, boolean t
             new Workload("SharedLock", "uncontended lock + unlock",
                     "`SharedLock.lock()` + `unlock()` in named shared memory, no other process. Context: the "
                             + "JDK's in-process `ReentrantLock`, and C: a process-shared `pthread_mutex` "
-                            + "(`c`) and a bare compare-and-swap plus release store (`cCas`).",
+                            + "(`c`) and a futex mutex's fast path, compare-and-swap in and atomic exchange out "
+                            + "(`cCas`).",
                     false, 0, List.of(
                             Goal.nanosAtMost(30),
                             new Goal("c", INFORMATIONAL, 0),
