@@ -6,7 +6,8 @@
  *
  * usage: baseline [--quick] [--group GROUP] SCRATCH_DIR
  *
- * With --group only that group's workloads run (AnonCopy, FileCopy, Lifecycle, Control, Fill),
+ * With --group only that group's workloads run (AnonCopy, FileCopy, Lifecycle, Control, Fill,
+ * and those of baseline_shared.c: SharedMemory, Records, PingPong, SharedLock),
  * so that bench/run can measure each group right beside its JMH benchmarks.
  */
 #define _GNU_SOURCE
@@ -256,6 +257,8 @@ static void control(void) {
     free(path);
 }
 
+#include "baseline_shared.c"
+
 int main(int argc, char **argv) {
     int arg = 1;
     for (; arg < argc && argv[arg][0] == '-'; arg++) {
@@ -292,5 +295,6 @@ int main(int argc, char **argv) {
     if (wanted("Fill")) {
         fill(1u << 20);
     }
+    shared_groups();
     return 0;
 }

@@ -1,5 +1,6 @@
 package dev.mman.bench;
 
+import dev.mman.SharedMemory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -8,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-/** Scratch files for the file-backed workloads: written once per trial, deleted at its end. */
+/** Scratch files and shared memory for the workloads: made once per trial, removed at its end. */
 final class BenchFiles {
 
     private BenchFiles() {}
@@ -40,6 +41,16 @@ final class BenchFiles {
             bytes[i] = (byte) (i * 31 + 7);
         }
         return bytes;
+    }
+
+    /**
+     * A new named shared-memory object whose name is removed at once: the mapping stays until
+     * closed, and nothing is left in /dev/shm if the fork dies.
+     */
+    static SharedMemory unlinkedSharedMemory(String purpose, long size) {
+        SharedMemory memory = SharedMemory.create("mman-bench-" + purpose + "-" + ProcessHandle.current().pid(), size);
+        memory.unlink();
+        return memory;
     }
 
     static void delete(Path file) {

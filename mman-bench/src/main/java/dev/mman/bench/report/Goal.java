@@ -18,7 +18,26 @@ public record Goal(String baseline, Kind kind, double limit) {
         /** mman's time over the baseline's, strictly below the limit: faster. */
         TIME_BELOW,
         /** Shown for context; no goal. */
-        INFORMATIONAL
+        INFORMATIONAL,
+        /**
+         * mman's own time per operation, at most {@code limit} nanoseconds: a goal with no
+         * contender. {@link Table} shows the limit as a column of its own, so the ratio is mman's
+         * time over the limit and must not exceed 1.
+         */
+        NANOS_AT_MOST
+    }
+
+    /** The column name of an absolute goal's limit. */
+    public static final String LIMIT = "goal";
+
+    /**
+     * A goal on mman's own time, whatever the contenders do.
+     *
+     * @param nanos the most nanoseconds one operation may take
+     * @return the goal, shown in the {@value #LIMIT} column
+     */
+    public static Goal nanosAtMost(double nanos) {
+        return new Goal(LIMIT, Kind.NANOS_AT_MOST, nanos);
     }
 
     /**
@@ -30,6 +49,9 @@ public record Goal(String baseline, Kind kind, double limit) {
      * @return the ratio
      */
     public double ratio(double mmanNanos, double baselineNanos, boolean throughput) {
+        if (kind == Kind.NANOS_AT_MOST) {
+            return mmanNanos / limit;
+        }
         return throughput ? baselineNanos / mmanNanos : mmanNanos / baselineNanos;
     }
 
@@ -43,6 +65,7 @@ public record Goal(String baseline, Kind kind, double limit) {
         return switch (kind) {
             case THROUGHPUT_AT_LEAST -> ratio >= limit;
             case TIME_AT_MOST -> ratio <= limit;
+            case NANOS_AT_MOST -> ratio <= 1.0;
             case TIME_BELOW -> ratio < limit;
             case INFORMATIONAL -> true;
         };
@@ -59,6 +82,7 @@ public record Goal(String baseline, Kind kind, double limit) {
             case TIME_AT_MOST -> String.format("<= %.2fx time", limit);
             case TIME_BELOW -> "faster";
             case INFORMATIONAL -> "context only";
+            case NANOS_AT_MOST -> String.format("<= %.0f ns", limit);
         };
     }
 }

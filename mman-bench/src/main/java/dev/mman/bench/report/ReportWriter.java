@@ -109,7 +109,9 @@ public final class ReportWriter {
                 goals.append("vs `").append(goal.baseline()).append("` ").append(goal.describe()).append("; ");
             }
         }
-        line(goals.substring(0, goals.length() - 2) + ".");
+        // A workload shown for context only has no goal to list.
+        line(goals.length() == "Goals: ".length() ? "No goal: every figure is context."
+                : goals.substring(0, goals.length() - 2) + ".");
         line("");
         if (chart != null) {
             line("![" + workload.title() + "](" + chart.toString().replace('\\', '/') + ")");

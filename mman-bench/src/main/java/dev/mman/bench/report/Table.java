@@ -35,12 +35,29 @@ public final class Table {
         for (Measurement m : mine) {
             rows.computeIfAbsent(m.row(), k -> new LinkedHashMap<>()).put(m.impl(), m);
         }
+        addAbsoluteLimits();
         for (Goal goal : workload.goals()) {
-            if (mine.stream().anyMatch(m -> m.impl().equals(goal.baseline()))) {
+            if (rows.values().stream().anyMatch(cells -> cells.containsKey(goal.baseline()))) {
                 contenders.add(goal.baseline());
             }
         }
         mine.stream().map(Measurement::impl).forEach(contenders::add);
+    }
+
+    /** An absolute goal's limit stands in every row that mman was measured in, as if measured. */
+    private void addAbsoluteLimits() {
+        for (Goal goal : workload.goals()) {
+            if (goal.kind() != Goal.Kind.NANOS_AT_MOST) {
+                continue;
+            }
+            for (Map.Entry<Measurement.RowKey, Map<String, Measurement>> row : rows.entrySet()) {
+                Measurement.RowKey key = row.getKey();
+                if (row.getValue().containsKey(Workload.MMAN)) {
+                    row.getValue().put(goal.baseline(), new Measurement(key.group(), key.op(), goal.baseline(),
+                            key.param(), goal.limit(), Double.NaN, Double.NaN));
+                }
+            }
+        }
     }
 
     /**

@@ -72,7 +72,65 @@ public record Workload(String group, String title, String explanation, boolean t
                             + "(and `MemorySegment.fill` on the same memory, for context).",
                     true, 1 << 20, List.of(
                             new Goal("c", THROUGHPUT_AT_LEAST, 0.90),
-                            new Goal("segment", INFORMATIONAL, 0))));
+                            new Goal("segment", INFORMATIONAL, 0))),
+            new Workload("SharedMemory", "named shared memory: create, open, close",
+                    "`create`: `SharedMemory.create(name, size)` (shm_open `O_CREAT|O_EXCL`, ftruncate, mmap), "
+                            + "then unlink and close. `open`: `SharedMemory.open(name)` of an existing object "
+                            + "(shm_open, fstat, mmap), then close. The C baseline makes the same calls; the JDK "
+                            + "contender is `FileChannel.open` on `/dev/shm` + `map(..., Arena.ofShared())` "
+                            + "(+ `Files.delete` for create). Goals as for create + close above.",
+                    false, 0, List.of(
+                            new Goal("c", TIME_AT_MOST, 1.5),
+                            new Goal("fileChannel", TIME_BELOW, 1.0))),
+            new Workload("Records", "record iterator over a page-cached file",
+                    "Sums one `long` per record (64 or 4096 bytes) of a page-cached file. mman: "
+                            + "`MappedRecords.of(file, recordSize).iterator()` (`stream` for context), zero-copy "
+                            + "views of 64 MiB windows. `fileChannel`: `FileChannel.read` into a 1 MiB direct "
+                            + "`ByteBuffer`, the plain Java loop. C: a `read()` loop into a 1 MiB buffer (`c`) and "
+                            + "an `mmap` of the whole file (`cMmap`), each summing the same longs. "
+                            + "GB/s counts the whole file, though only 8 bytes of each record are read: it is the "
+                            + "pace of the iteration.",
+                    true, 0, List.of(
+                            new Goal("fileChannel", THROUGHPUT_AT_LEAST, 1.0),
+                            new Goal("stream", INFORMATIONAL, 0),
+                            new Goal("c", INFORMATIONAL, 0),
+                            new Goal("cMmap", INFORMATIONAL, 0))),
+            new Workload("SpscThroughput", "SPSC ring, 32-byte messages",
+                    "One producer thread writes 32-byte messages (the measured thread, retrying while the ring "
+                            + "is full) and one consumer thread drains them, over a 1 MiB ring in named shared "
+                            + "memory. mman `SpscRingBuffer` against Agrona `OneToOneRingBuffer` over a "
+                            + "`SharedMemory` mapping of the same size. GB/s of payload; 1 GB/s is 31 M messages/s.",
+                    true, 32, List.of(new Goal("agrona", THROUGHPUT_AT_LEAST, 1.0))),
+            new Workload("MpscThroughput", "MPSC ring, 32-byte messages, 2 producers",
+                    "The same with two producer threads and one consumer: mman `MpscRingBuffer` against Agrona "
+                            + "`ManyToOneRingBuffer`. The figure is each producer's rate; the ring carries twice "
+                            + "that. No goal in the issue; shown beside the SPSC row.",
+                    true, 32, List.of(new Goal("agrona", INFORMATIONAL, 0))),
+            new Workload("PingPong", "round trip between two processes",
+                    "A 32-byte message there and back between this JVM and a child JVM over two `SpscRingBuffer`s "
+                            + "in one `SharedMemory`. `spin`: both sides busy-poll; C: two forked processes "
+                            + "spinning on two shared words. `futex`: both sides use the blocking `read(handler, "
+                            + "limit, timeout)` (spin, yield, then FUTEX_WAIT); C: FUTEX_WAIT / FUTEX_WAKE on "
+                            + "shared words with no spinning at all.",
+                    false, 0, List.of(new Goal("c", TIME_AT_MOST, 1.5))),
+            new Workload("SharedLock", "uncontended lock + unlock",
+                    "`SharedLock.lock()` + `unlock()` in named shared memory, no other process. Context: the "
+                            + "JDK's in-process `ReentrantLock`, and C: a process-shared `pthread_mutex` "
+                            + "(`c`) and a futex mutex's fast path, compare-and-swap in and atomic exchange out "
+                            + "(`cCas`).",
+                    false, 0, List.of(
+                            Goal.nanosAtMost(30),
+                            new Goal("c", INFORMATIONAL, 0),
+                            new Goal("cCas", INFORMATIONAL, 0),
+                            new Goal("reentrantLock", INFORMATIONAL, 0))),
+            new Workload("Pool", "pool allocate + free",
+                    "`MemoryPool.tryAllocate()` + `free(offset)` of 64-byte blocks, 4096 blocks, one thread. "
+                            + "`allocFree`: empty pool; `allocFreeHalfFull`: the first half of the blocks taken, "
+                            + "so the bitmap search passes 32 full words. `heap`: the same CAS bitmap on a "
+                            + "`long[]`, the floor without the mapping's checks.",
+                    false, 0, List.of(
+                            Goal.nanosAtMost(50),
+                            new Goal("heap", INFORMATIONAL, 0))));
 
     /**
      * Bytes moved by one operation of a row, for throughput figures.

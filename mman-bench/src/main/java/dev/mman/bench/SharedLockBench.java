@@ -21,7 +21,8 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED",
+        "--sun-misc-unsafe-memory-access=allow"})
 public class SharedLockBench {
 
     private SharedMemory shm;
@@ -31,9 +32,7 @@ public class SharedLockBench {
     /** Creates the shared memory and formats the lock; the name is removed at once. */
     @Setup
     public void setUp() {
-        String name = "mman-bench-lock-" + ProcessHandle.current().pid();
-        shm = SharedMemory.create(name, 4096);
-        shm.unlink();
+        shm = BenchFiles.unlinkedSharedMemory("lock", 4096);
         lock = SharedLock.format(shm, 0);
     }
 
