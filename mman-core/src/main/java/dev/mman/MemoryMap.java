@@ -57,7 +57,7 @@ import java.util.function.Supplier;
 public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
 
     /** Handshakes after closing a view arena; see {@link #retire(Arena)}. */
-    private static final int EXTRA_HANDSHAKES = 2;
+    private static final int EXTRA_HANDSHAKES = 4;
 
     /** The memory itself, as the backend provides it. */
     private final Region region;
@@ -770,8 +770,10 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
      * {@code close()} returns (JDK-8364167); against memory that is unmapped or read-only by then,
      * that access crashes the JVM. Each further handshake, which closing an empty shared arena
      * performs, returns only when every running thread has passed another poll, and so that access.
-     * Two leave room for one call between the check and the access, as C1-compiled code makes. This
-     * narrows the window to almost nothing; only a JDK with that bug fixed closes it.
+     * The exception is only installed at a poll that allows asynchronous exceptions, and a thread may
+     * pass several polls that do not first, so four are made: two still let one crash through in
+     * about two thousand close-versus-reader races under heavy load. This narrows the window to
+     * almost nothing; only a JDK with that bug fixed (openjdk/jdk PR 30436) closes it.
      */
     private void retireViews(Supplier<String> call, Epoch e, String unchanged) {
         if (e.arena() == null) {

@@ -211,6 +211,11 @@ final class LinuxPlatform extends PosixPlatform {
         } catch (NoSuchFileException gone) {
             return -1;
         } catch (IOException e) {
+            // A process that exits while its stat file is read fails the read with ESRCH
+            // ("No such process") instead of NoSuchFileException: its /proc entry is gone by now.
+            if (!Files.exists(Path.of("/proc", Long.toString(pid)))) {
+                return -1;
+            }
             throw new MMapException("cannot read /proc/" + pid + "/stat to see whether process " + pid
                     + " is alive: " + e, e);
         }
