@@ -74,12 +74,12 @@ final class ChannelMapping {
         try {
             FileChecks.length(call, file.toString(), channel.size(), offset, size);
             return channel;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             closeQuietly(channel);
-            if (e instanceof RuntimeException runtime) {
-                throw runtime;
-            }
             throw new MMapException(call.get() + ": the length of " + file + " cannot be read: " + e, e);
+        } catch (RuntimeException e) {
+            closeQuietly(channel);
+            throw e;
         }
     }
 

@@ -159,8 +159,7 @@ public final class SharedMemory extends MemoryMap {
                 throw Arguments.invalid(call + ": " + canonical + " exists with " + existing + " bytes, not " + size
                         + "; ask for " + existing + " or use SharedMemory.open");
             }
-            return new SharedMemory(platform, platform.map(size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), size,
-                    canonical);
+            return mapWhole(platform, fd, size, canonical);
         } catch (RuntimeException failure) {
             if (created) {
                 platform.sharedMemoryUnlink(canonical); // do not leave a half-made object behind
@@ -191,11 +190,16 @@ public final class SharedMemory extends MemoryMap {
                 throw new MMapException(call + ": " + canonical + " is empty: its creator has not sized it yet "
                         + "(or was killed doing so); retry, or unlink it and create it again");
             }
-            return new SharedMemory(platform, platform.map(size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), size,
-                    canonical);
+            return mapWhole(platform, fd, size, canonical);
         } finally {
             platform.closeFile(fd);
         }
+    }
+
+    /** Maps all of the object behind {@code fd} for reading and writing. */
+    private static SharedMemory mapWhole(Platform platform, int fd, long size, String canonical) {
+        long address = platform.map(size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        return new SharedMemory(platform, address, size, canonical);
     }
 
     private static int openExisting(Platform platform, String call, String canonical) {

@@ -74,15 +74,8 @@ class SharedLockTest {
     @Test
     void tryLockFailsWhileAnotherThreadHoldsIt() throws Exception {
         SharedLock lock = SharedLock.format(map, 0);
-        CountDownLatch held = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Thread owner = Thread.ofPlatform().start(() -> {
-            lock.lock();
-            held.countDown();
-            awaitQuietly(release);
-            lock.unlock();
-        });
-        held.await();
+        Thread owner = holdInAnotherThread(lock, release);
         assertEquals(LockResult.NOT_ACQUIRED, lock.tryLock());
         assertEquals(LockResult.NOT_ACQUIRED, lock.tryLock(Duration.ofMillis(150)));
         release.countDown();
@@ -159,15 +152,8 @@ class SharedLockTest {
     @Test
     void lockIgnoresInterruptsAndStillAcquires() throws Exception {
         SharedLock lock = SharedLock.format(map, 0);
-        CountDownLatch held = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Thread owner = Thread.ofPlatform().start(() -> {
-            lock.lock();
-            held.countDown();
-            awaitQuietly(release);
-            lock.unlock();
-        });
-        held.await();
+        Thread owner = holdInAnotherThread(lock, release);
         AtomicReference<LockResult> result = new AtomicReference<>();
         Thread waiter = Thread.ofPlatform().start(() -> {
             Thread.currentThread().interrupt();
@@ -188,6 +174,19 @@ class SharedLockTest {
     private static void assertMessage(org.junit.jupiter.api.function.Executable call, String expected) {
         MMapInvalidParameterException e = assertThrows(MMapInvalidParameterException.class, call);
         assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    /** Takes the lock in a new thread, returns once it holds it, and unlocks when {@code release} opens. */
+    private static Thread holdInAnotherThread(SharedLock lock, CountDownLatch release) throws InterruptedException {
+        CountDownLatch held = new CountDownLatch(1);
+        Thread owner = Thread.ofPlatform().start(() -> {
+            lock.lock();
+            held.countDown();
+            awaitQuietly(release);
+            lock.unlock();
+        });
+        held.await();
+        return owner;
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
