@@ -25,8 +25,8 @@ final class AsyncMapping {
             MemoryMap map = null;
             try {
                 map = create.get();
-                if ((map.protection() & Mman.PROT_READ) != 0 && !future.isDone()) {
-                    map.madvise(Advice.POPULATE);
+                if (!future.isDone()) {
+                    map.prefault();
                 }
             } catch (Throwable failure) {
                 if (map != null) {

@@ -13,7 +13,7 @@ import java.util.Locale;
  * <tbody>
  * <tr><td>{@link #NATIVE}</td><td>{@code mmap} through the FFM API</td><td>yes</td><td>nothing</td></tr>
  * <tr><td>{@link #JDK}</td><td>{@code FileChannel.map(..., Arena)}, {@code Arena.allocate}</td><td>no</td>
- *     <td>mprotect, mlock, madvise, residency, resize, fd mappings, huge pages</td></tr>
+ *     <td>mprotect, mlock, madvise, residency, fd mappings, huge pages</td></tr>
  * <tr><td>{@link #NIO}</td><td>{@code MappedByteBuffer}, direct buffers</td><td>no</td>
  *     <td>the same, and mappings over 2 GiB; views stay usable after {@code close()} until the
  *     garbage collector unmaps them (they never crash)</td></tr>

@@ -87,6 +87,18 @@ final class ChannelMapping {
         return new MMapAllocationException(call.get() + " failed: " + e, 0);
     }
 
+    /**
+     * The JDK's allocators report a refused allocation as {@link OutOfMemoryError}, which a caller
+     * cannot be expected to catch; it becomes the exception every backend throws for it.
+     */
+    static MMapAllocationException outOfMemory(String call, Backend backend, OutOfMemoryError e) {
+        MMapAllocationException refused = new MMapAllocationException(call + " refused: Backend." + backend
+                + " could not allocate the memory (" + e.getMessage() + "; the allocator's ENOMEM); map less, or "
+                + "raise -XX:MaxDirectMemorySize for Backend.NIO", 0);
+        refused.initCause(e);
+        return refused;
+    }
+
     static void closeQuietly(FileChannel channel) {
         try {
             channel.close();

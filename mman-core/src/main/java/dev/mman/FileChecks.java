@@ -6,8 +6,11 @@ import static dev.mman.Mman.PROT_WRITE;
 import dev.mman.internal.FileStatus;
 import dev.mman.internal.Platform;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.function.Supplier;
 
@@ -95,6 +98,23 @@ final class FileChecks {
             }
         } finally {
             platform.closeFile(fd);
+        }
+    }
+
+    /** The same, through java.nio where the backend may not make native calls. */
+    static void extend(Backend backend, Path file, long length) {
+        if (backend == Backend.NATIVE) {
+            extend(Platform.current(), file, length);
+            return;
+        }
+        path(() -> "extend(" + file + ", " + length + ")", file);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            if (channel.size() < length) {
+                channel.write(ByteBuffer.allocate(1), length - 1); // the gap reads as zeros, as after ftruncate
+            }
+        } catch (IOException e) {
+            throw new MMapException("extend(" + file + ", " + length + ") failed: " + e.getMessage()
+                    + "; check that the file is writable and the disk has room", e);
         }
     }
 }

@@ -19,7 +19,12 @@ record JdkRegion(Arena arena, MemorySegment segment, boolean fileBacked) impleme
     static JdkRegion anonymous(long size, int prot, int flags) {
         ChannelMapping.supports(Backend.JDK, prot, flags);
         Arena arena = Arena.ofShared();
-        return new JdkRegion(arena, arena.allocate(size, ChannelMapping.pageSize()), false);
+        try {
+            return new JdkRegion(arena, arena.allocate(size, ChannelMapping.pageSize()), false);
+        } catch (OutOfMemoryError e) {
+            arena.close();
+            throw ChannelMapping.outOfMemory("createAnonymous(" + size + ")", Backend.JDK, e);
+        }
     }
 
     static JdkRegion file(Supplier<String> call, Path file, long offset, long size, int prot, int flags) {
@@ -28,10 +33,11 @@ record JdkRegion(Arena arena, MemorySegment segment, boolean fileBacked) impleme
         Arena arena = Arena.ofShared();
         try {
             MemorySegment segment = channel.map(ChannelMapping.mode(prot, flags), offset, size, arena);
+            JdkRegion region = new JdkRegion(arena, segment, true);
             if ((flags & MAP_POPULATE) != 0) {
-                segment.load();
+                region.prefault(false);
             }
-            return new JdkRegion(arena, segment, true);
+            return region;
         } catch (IOException e) {
             arena.close();
             throw ChannelMapping.refused(call, e);
@@ -90,6 +96,13 @@ record JdkRegion(Arena arena, MemorySegment segment, boolean fileBacked) impleme
     @Override
     public void advise(long offset, long length, Advice advice, boolean populateForWrite) {
         throw Backend.JDK.unsupported("madvise");
+    }
+
+    @Override
+    public void prefault(boolean forWrite) {
+        if (fileBacked) {
+            segment.load();
+        }
     }
 
     @Override

@@ -652,10 +652,26 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
                 throw new MMapException(call.get() + " on " + this + ": POPULATE cannot fault in pages that may not "
                         + "be accessed; call mprotect(PROT_READ) first");
             }
-            // Populating a private file mapping for writing would copy every page; reading is enough.
-            boolean populateForWrite = e.allows(PROT_WRITE) && (file == null || (flags & MAP_PRIVATE) == 0);
-            region.advise(offset, length, advice, populateForWrite);
+            region.advise(offset, length, advice, populatesForWrite(e));
         }
+    }
+
+    /**
+     * Faults every page in, as {@code MAP_POPULATE} would, on any backend; a mapping that may not be
+     * read is left alone. The async factories call this on their own thread.
+     */
+    void prefault() {
+        synchronized (control) {
+            Epoch e = open("prefault");
+            if (e.allows(PROT_READ)) {
+                region.prefault(populatesForWrite(e));
+            }
+        }
+    }
+
+    /** Populating a private file mapping for writing would copy every page; reading is enough. */
+    private boolean populatesForWrite(Epoch e) {
+        return e.allows(PROT_WRITE) && (file == null || (flags & MAP_PRIVATE) == 0);
     }
 
     /**
@@ -692,9 +708,13 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
 
     /**
      * Grows (or shrinks) a mapping that was created from a {@link Path}, extending the file first
-     * when the new end lies past it. On Linux this is one {@code mremap}, which may move the
-     * mapping. This {@code MemoryMap} is closed afterwards: every view of it throws
-     * {@link IllegalStateException}, and the returned mapping takes its place.
+     * when the new end lies past it. On Linux with {@link Backend#NATIVE} this is one
+     * {@code mremap}, which may move the mapping. Elsewhere (macOS, Windows, and the {@code JDK} and
+     * {@code NIO} backends) the file is mapped again and the old range unmapped afterwards; a
+     * {@link Mman#MAP_PRIVATE} mapping's private changes are copied across. This {@code MemoryMap}
+     * is closed afterwards: every view of it throws {@link IllegalStateException} (on {@code NIO},
+     * views keep the old memory until the garbage collector unmaps it), and the returned mapping
+     * takes its place.
      *
      * @param newSize the new length in bytes, at least 1
      * @return the resized mapping, with the same protection and flags
@@ -707,12 +727,12 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
         Arguments.size(() -> call, newSize);
         synchronized (control) {
             Epoch e = open(call);
-            if (!(region instanceof NativeRegion mapped)) {
-                throw region.backend().unsupported("resize");
-            }
             if (file == null) {
                 throw new MMapException(call + " on " + this + ": only a mapping created from a Path can be resized; "
                         + "map the file by path, or map a new range yourself");
+            }
+            if (!(region instanceof NativeRegion mapped) || !mapped.platform().remapsInPlace()) {
+                return mapAgain(call, e, newSize);
             }
             FileChecks.extend(mapped.platform(), file, fileOffset + newSize);
             retireViews(() -> call, e, "it stays mapped as it was");
@@ -726,6 +746,39 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
             }
             return new MemoryMap(moved, newSize, e.prot, flags, source, file, fileOffset);
         }
+    }
+
+    /**
+     * Resizes without {@code mremap}: maps the file again at the new size, carries a private
+     * mapping's own changes across, and only then lets go of this mapping, so that a refusal
+     * leaves it as it was. Called holding the control lock.
+     */
+    private MemoryMap mapAgain(String call, Epoch e, long newSize) {
+        Backend backend = region.backend();
+        // Only a readable private mapping can have changes of its own to carry; the JDK backends
+        // cannot change rights, so there a read-only one never had any.
+        boolean carry = (flags & MAP_PRIVATE) != 0 && e.allows(PROT_READ)
+                && (backend == Backend.NATIVE || e.allows(PROT_WRITE));
+        FileChecks.extend(backend, file, fileOffset + newSize);
+        MemoryMap fresh = MapFactory.file(file, fileOffset, newSize, carry ? e.prot | PROT_WRITE : e.prot, flags,
+                backend);
+        try {
+            if (carry) {
+                Epoch viewed = viewable(call);
+                MemorySegment.copy(viewed.segment, 0, fresh.asSegment(), 0, Math.min(size, newSize));
+                e = viewed;
+                if (fresh.protection() != e.prot) {
+                    fresh.mprotect(e.prot);
+                }
+            }
+            retireViews(() -> call, e, "it stays mapped as it was");
+        } catch (RuntimeException refused) {
+            fresh.close();
+            throw refused;
+        }
+        epoch = null;
+        region.release();
+        return fresh;
     }
 
     /**

@@ -54,6 +54,11 @@ record NativeRegion(Platform platform, long address, long size) implements Regio
     }
 
     @Override
+    public void prefault(boolean forWrite) {
+        platform.advise(address, size, Advice.POPULATE, forWrite);
+    }
+
+    @Override
     public byte[] residency() {
         return platform.residency(address, size);
     }

@@ -20,20 +20,30 @@ record NioRegion(ByteBuffer buffer, boolean fileBacked) implements Region {
 
     static NioRegion anonymous(long size, int prot, int flags) {
         ChannelMapping.supports(Backend.NIO, prot, flags);
-        return new NioRegion(ByteBuffer.allocateDirect(bufferSize(() -> "createAnonymous(" + size + ")", size)),
-                false);
+        // A direct buffer starts wherever malloc put it; mmap's memory, which the others get, starts
+        // on a page. Over-allocate by a page and slice, so that every backend aligns alike.
+        int page = (int) ChannelMapping.pageSize();
+        int length = bufferSize(() -> "createAnonymous(" + size + ")", size, page);
+        try {
+            ByteBuffer raw = ByteBuffer.allocateDirect(length + page);
+            int skip = (int) Math.floorMod(-MemorySegment.ofBuffer(raw).address(), (long) page);
+            return new NioRegion(raw.slice(skip, length), false);
+        } catch (OutOfMemoryError e) {
+            throw ChannelMapping.outOfMemory("createAnonymous(" + size + ")", Backend.NIO, e);
+        }
     }
 
     static NioRegion file(Supplier<String> call, Path file, long offset, long size, int prot, int flags) {
         ChannelMapping.supports(Backend.NIO, prot, flags);
-        int length = bufferSize(call, size);
+        int length = bufferSize(call, size, 0);
         FileChannel channel = ChannelMapping.open(call, file, offset, size, prot, flags);
         try {
             MappedByteBuffer mapped = channel.map(ChannelMapping.mode(prot, flags), offset, length);
+            NioRegion region = new NioRegion(mapped, true);
             if ((flags & MAP_POPULATE) != 0) {
-                mapped.load();
+                region.prefault(false);
             }
-            return new NioRegion(mapped, true);
+            return region;
         } catch (IOException e) {
             throw ChannelMapping.refused(call, e);
         } finally {
@@ -41,10 +51,11 @@ record NioRegion(ByteBuffer buffer, boolean fileBacked) implements Region {
         }
     }
 
-    private static int bufferSize(Supplier<String> call, long size) {
-        if (size > Integer.MAX_VALUE) {
+    private static int bufferSize(Supplier<String> call, long size, int overhead) {
+        long most = Integer.MAX_VALUE - overhead;
+        if (size > most) {
             throw Arguments.invalid(call.get() + ": size " + size + " is more than Backend.NIO can map ("
-                    + Integer.MAX_VALUE + " bytes, a ByteBuffer's limit); use Backend.NATIVE or Backend.JDK");
+                    + most + " bytes, a ByteBuffer's limit); use Backend.NATIVE or Backend.JDK");
         }
         return (int) size;
     }
@@ -99,6 +110,13 @@ record NioRegion(ByteBuffer buffer, boolean fileBacked) implements Region {
     @Override
     public void advise(long offset, long length, Advice advice, boolean populateForWrite) {
         throw Backend.NIO.unsupported("madvise");
+    }
+
+    @Override
+    public void prefault(boolean forWrite) {
+        if (fileBacked) {
+            ((MappedByteBuffer) buffer).load();
+        }
     }
 
     @Override

@@ -109,13 +109,24 @@ public final class RecordIterator implements Iterator<MemorySegment>, AutoClosea
         long wanted = Math.max(windowSize, start - mapStart + recordSize);
         long fileEnd = records * recordSize;
         long length = Math.min(wanted, fileEnd - mapStart);
-        MemoryMap map = MemoryMap.createFileMapping(window.file, mapStart, length, PROT_READ, MAP_SHARED);
+        MemoryMap map = MemoryMap.createFileMapping(window.file, mapStart, length, PROT_READ, MAP_SHARED,
+                windowBackend());
         if (map.backend() == Backend.NATIVE) {
             map.madvise(Advice.SEQUENTIAL);
         }
         window.map = map;
         window.startOffset = mapStart;
         window.endRecord = Math.min(records, (mapStart + length) / recordSize);
+    }
+
+    /**
+     * The selected backend, except that NIO's windows come from {@code JDK}, which needs no more
+     * than NIO does: a {@code MappedByteBuffer} is unmapped only when the garbage collector gets to
+     * it, so sliding through a file larger than memory would keep every window mapped.
+     */
+    private static Backend windowBackend() {
+        Backend selected = Backend.selected();
+        return selected == Backend.NIO ? Backend.JDK : selected;
     }
 
     /** Unmaps the window. Records handed out become invalid. Idempotent. */

@@ -39,6 +39,13 @@ sealed interface Region permits NativeRegion, JdkRegion, NioRegion {
 
     void advise(long offset, long length, Advice advice, boolean populateForWrite);
 
+    /**
+     * Faults every page in, as {@code MAP_POPULATE} does. Every backend can: {@code NATIVE} through
+     * {@code madvise}, the others through the JDK's {@code load()}; anonymous memory from the JDK is
+     * already resident, as the JDK zeroes it page by page.
+     */
+    void prefault(boolean forWrite);
+
     byte[] residency();
 
     /** Gives the memory back, after the caller has retired every view. */

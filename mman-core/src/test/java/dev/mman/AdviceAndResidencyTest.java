@@ -8,6 +8,7 @@ import static dev.mman.Mman.PROT_WRITE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.mman.testing.NativeOnly;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ class AdviceAndResidencyTest {
 
     @ParameterizedTest
     @EnumSource(Advice.class)
+    @NativeOnly("madvise")
     void everyAdviceIsAcceptedOnAnonymousMemory(Advice advice) {
         try (MemoryMap m = MemoryMap.createAnonymous((long) PAGES * page)) {
             m.write(new byte[] {1, 2, 3});
@@ -38,6 +40,7 @@ class AdviceAndResidencyTest {
     }
 
     @Test
+    @NativeOnly("residency (mincore)")
     void freshAnonymousMemoryHasNoResidentPages() {
         try (MemoryMap m = MemoryMap.createAnonymous((long) PAGES * page)) {
             assertEquals(0, m.residentPages());
@@ -46,6 +49,7 @@ class AdviceAndResidencyTest {
     }
 
     @Test
+    @NativeOnly("residency (mincore)")
     void writtenPagesBecomeResident() {
         try (MemoryMap m = MemoryMap.createAnonymous((long) PAGES * page)) {
             BitSet written = new BitSet();
@@ -59,6 +63,7 @@ class AdviceAndResidencyTest {
     }
 
     @Test
+    @NativeOnly("madvise")
     void populateAdviceFaultsEveryPageIn() {
         try (MemoryMap m = MemoryMap.createAnonymous((long) PAGES * page)) {
             m.madvise(Advice.POPULATE);
@@ -67,6 +72,7 @@ class AdviceAndResidencyTest {
     }
 
     @Test
+    @NativeOnly("madvise")
     void populateAdviceOnARangeFaultsOnlyThatRange() {
         try (MemoryMap m = MemoryMap.createAnonymous((long) PAGES * page)) {
             m.madvise(2L * page, 3L * page, Advice.POPULATE);
@@ -77,6 +83,7 @@ class AdviceAndResidencyTest {
     }
 
     @Test
+    @NativeOnly("madvise")
     void populateAdviceWorksOnAReadOnlyFileMapping(@TempDir Path dir) throws IOException {
         Path file = Files.write(dir.resolve("populate.bin"), new byte[PAGES * page]);
         try (MemoryMap m = MemoryMap.createFileMapping(file, 0, (long) PAGES * page, PROT_READ, MAP_SHARED)) {
@@ -86,6 +93,7 @@ class AdviceAndResidencyTest {
     }
 
     @Test
+    @NativeOnly("residency (mincore)")
     void dontNeedZeroesPrivateAnonymousMemory() {
         try (MemoryMap m = MemoryMap.createAnonymous((long) PAGES * page)) {
             m.fill((byte) 0x55);
@@ -97,6 +105,7 @@ class AdviceAndResidencyTest {
     }
 
     @Test
+    @NativeOnly("residency (mincore)")
     void mapPopulateMakesEveryPageResidentAtCreation() {
         try (MemoryMap m = MemoryMap.createAnonymous((long) PAGES * page, RW, MAP_PRIVATE | MAP_POPULATE)) {
             assertEquals(PAGES, m.residentPages());
@@ -107,6 +116,7 @@ class AdviceAndResidencyTest {
     }
 
     @Test
+    @NativeOnly("residency (mincore)")
     void residencyCountsAPartialLastPage() {
         try (MemoryMap m = MemoryMap.createAnonymous(2L * page + 1)) {
             m.write(new byte[] {1}, 2L * page);

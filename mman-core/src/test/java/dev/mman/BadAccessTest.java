@@ -17,11 +17,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.mman.Rejections.Rejection;
 import dev.mman.internal.Flags;
+import dev.mman.testing.NativeOnly;
 import java.io.IOException;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.lang.foreign.ValueLayout;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -135,6 +136,7 @@ class BadAccessTest {
     }
 
     @Test
+    @NativeOnly("mprotect")
     void kernelRefusedMprotectNamesTheErrnoAndKeepsTheMapping(@TempDir Path dir) throws IOException {
         byte[] content = "read-only file".getBytes(StandardCharsets.US_ASCII);
         Path file = Files.write(dir.resolve("read-only.bin"), content);
@@ -151,6 +153,7 @@ class BadAccessTest {
     }
 
     @Test
+    @NativeOnly("mprotect")
     void refusedWriteOnReadOnlyMappingLosesNoData() {
         try (MemoryMap m = MemoryMap.createAnonymous(PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE)) {
             m.write(new byte[] {1, 2, 3});

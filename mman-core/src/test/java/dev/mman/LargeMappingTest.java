@@ -6,8 +6,10 @@ import static dev.mman.Mman.PROT_READ;
 import static dev.mman.Mman.PROT_WRITE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mman.testing.TestBackend;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.lang.foreign.ValueLayout;
@@ -46,6 +48,13 @@ class LargeMappingTest {
         long consumed = unallocatedBefore - store.getUnallocatedSpace();
         assertTrue(consumed < SPARSE_BUDGET, "the temporary directory's file system (" + store.type()
                 + ") must support sparse files, but setLength(8 GiB) took " + consumed + " bytes");
+        if (!TestBackend.mapsOverTwoGibibytes()) {
+            MMapInvalidParameterException refused = assertThrows(MMapInvalidParameterException.class,
+                    () -> MemoryMap.createFileMapping(file, 0, SIZE, PROT_READ | PROT_WRITE, MAP_SHARED));
+            assertTrue(refused.getMessage().contains("size " + SIZE) && refused.getMessage().contains("Backend.NATIVE"),
+                    refused.getMessage());
+            return;
+        }
 
         try (MemoryMap m = MemoryMap.createFileMapping(file, 0, SIZE, PROT_READ | PROT_WRITE, MAP_SHARED)) {
             assertEquals(SIZE, m.size());

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mman.testing.NativeOnly;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.lang.foreign.MemorySegment;
@@ -160,6 +161,7 @@ class MemoryMapFeatureTest {
     }
 
     @Test
+    @NativeOnly("mprotect")
     void addingRightsKeepsEarlierViewsValid() {
         try (MemoryMap m = MemoryMap.createAnonymous(page, PROT_READ)) {
             MemorySegment before = m.asSegment();
@@ -204,6 +206,7 @@ class MemoryMapFeatureTest {
     }
 
     @Test
+    @NativeOnly("mapping a raw file descriptor")
     void mmapRegionWithAFileDescriptorMapsTheFile() throws Exception {
         byte[] content = new byte[2 * page];
         content[page] = 42;
@@ -226,6 +229,7 @@ class MemoryMapFeatureTest {
     }
 
     @Test
+    @NativeOnly("PROT_EXEC")
     void executableMemoryNeedsTheSystemProperty() {
         System.setProperty("dev.mman.allowExec", "true");
         try (MemoryMap m = MemoryMap.createAnonymous(page, PROT_READ | PROT_EXEC)) {

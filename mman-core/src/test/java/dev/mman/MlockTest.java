@@ -4,11 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mman.testing.ChildJvm;
+import dev.mman.testing.NativeOnly;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Properties;
 import java.util.stream.Stream;
-import dev.mman.testing.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ class MlockTest {
     private static final long MIB = 1 << 20;
 
     @Test
+    @NativeOnly("mlock")
     void lockShowsInVmLckAndUnlockReleasesIt() throws IOException {
         long locked = LockedMemory.lockedKilobytes();
         try (MemoryMap m = MemoryMap.createAnonymous(MIB)) {
@@ -33,6 +35,7 @@ class MlockTest {
     }
 
     @Test
+    @NativeOnly("mlock")
     void invalidatingLockedPagesIsRefusedWithEbusyAndAHint() {
         try (MemoryMap m = MemoryMap.createAnonymous(MIB)) {
             m.mlock();
@@ -45,6 +48,7 @@ class MlockTest {
     }
 
     @Test
+    @NativeOnly("mlock")
     void theLimitAllowsSmallLocksAndRefusesLargeOnesWithAHint(@TempDir Path dir) throws Exception {
         Properties probe = runProbe(dir);
         assertEquals("false", probe.getProperty("limitLifted"), "the probe must run without CAP_IPC_LOCK");

@@ -49,13 +49,14 @@ class ModulePathTest {
 
     @Test
     void deniedNativeAccessOnTheClassPathFallsBackToTheJdkBackendWithOneWarning() {
-        assertDeniedClearly(ChildJvm.in(dir).withoutNativeAccess().withOptions("--illegal-native-access=deny")
+        assertDeniedClearly(ChildJvm.in(dir).withDefaultBackend().withoutNativeAccess()
+                .withOptions("--illegal-native-access=deny")
                 .run(ModulePathProbe.class, "denied").assertCleanExit(), "MODULE null",
                 "--enable-native-access=ALL-UNNAMED");
     }
 
     private ChildJvm moduleChild() {
-        return ChildJvm.in(dir).withoutNativeAccess()
+        return ChildJvm.in(dir).withDefaultBackend().withoutNativeAccess()
                 .withOptions("--module-path", location(MemoryMap.class), "--add-modules", "dev.mman")
                 .withClassPath(location(ModulePathProbe.class));
     }

@@ -25,7 +25,7 @@ class PlatformSupportTest {
 
     @Test
     void anUnsupportedOsFailsTheFirstCallWithItsName() throws Exception {
-        Properties probe = ChildJvm.in(dir).withOptions("-Dos.name=SunOS", "-Dos.arch=sparcv9")
+        Properties probe = ChildJvm.in(dir).withDefaultBackend().withOptions("-Dos.name=SunOS", "-Dos.arch=sparcv9")
                 .run(PlatformProbe.class).assertCleanExit().properties();
         for (String call : FIRST_CALLS) {
             assertEquals(MMapException.class.getName(), probe.getProperty(call + ".type"), call);
@@ -37,7 +37,7 @@ class PlatformSupportTest {
     @Test
     @EnabledOnOs(value = OS.LINUX, disabledReason = "on macOS or Windows the backend loads")
     void macOsNamedOnAnotherSystemFailsTheFirstCallWithTheMissingSymbol() throws Exception {
-        Properties probe = ChildJvm.in(dir).withOptions("-Dos.name=Mac OS X", "-Dos.arch=aarch64")
+        Properties probe = ChildJvm.in(dir).withDefaultBackend().withOptions("-Dos.name=Mac OS X", "-Dos.arch=aarch64")
                 .run(PlatformProbe.class).assertCleanExit().properties();
         for (String call : FIRST_CALLS) {
             assertEquals(MMapException.class.getName(), probe.getProperty(call + ".type"), call);
@@ -49,7 +49,7 @@ class PlatformSupportTest {
     @Test
     @EnabledOnOs(value = OS.LINUX, disabledReason = "on macOS or Windows the backend loads")
     void windowsNamedOnAnotherSystemFailsTheFirstCallWithTheMissingLibrary() throws Exception {
-        Properties probe = ChildJvm.in(dir).withOptions("-Dos.name=Windows 11", "-Dos.arch=amd64")
+        Properties probe = ChildJvm.in(dir).withDefaultBackend().withOptions("-Dos.name=Windows 11", "-Dos.arch=amd64")
                 .run(PlatformProbe.class).assertCleanExit().properties();
         for (String call : FIRST_CALLS) {
             assertEquals(MMapException.class.getName(), probe.getProperty(call + ".type"), call);
@@ -61,7 +61,7 @@ class PlatformSupportTest {
 
     @Test
     void anUnsupportedArchitectureIsNamed() throws Exception {
-        Properties probe = ChildJvm.in(dir).withOptions("-Dos.arch=riscv64")
+        Properties probe = ChildJvm.in(dir).withDefaultBackend().withOptions("-Dos.arch=riscv64")
                 .run(PlatformProbe.class).assertCleanExit().properties();
         assertEquals(MMapException.class.getName(), probe.getProperty("pageSize.type"));
         assertTrue(probe.getProperty("pageSize.message").contains("riscv64"), probe.getProperty("pageSize.message"));
@@ -69,7 +69,8 @@ class PlatformSupportTest {
 
     @Test
     void deniedNativeAccessNamesTheFlagThatGrantsItAndMappingsFallBackToTheJdk() throws Exception {
-        Properties probe = ChildJvm.in(dir).withoutNativeAccess().withOptions("--illegal-native-access=deny")
+        Properties probe = ChildJvm.in(dir).withDefaultBackend().withoutNativeAccess()
+                .withOptions("--illegal-native-access=deny")
                 .run(PlatformProbe.class).assertCleanExit().properties();
         assertEquals(MMapException.class.getName(), probe.getProperty("pageSize.type"));
         String message = probe.getProperty("pageSize.message");

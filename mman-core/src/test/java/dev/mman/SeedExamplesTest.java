@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mman.testing.NativeOnly;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -76,6 +77,7 @@ class SeedExamplesTest {
     }
 
     @Test
+    @NativeOnly("mprotect")
     void advancedZeroCopyFillThenProtectionLifecycle() {
         int size = 1 << 20;
         try (MemoryMap m = MemoryMap.createAnonymous(size, PROT_READ | PROT_WRITE)) {

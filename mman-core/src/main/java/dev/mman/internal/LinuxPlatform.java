@@ -84,6 +84,11 @@ final class LinuxPlatform extends PosixPlatform {
     }
 
     @Override
+    public boolean remapsInPlace() {
+        return true;
+    }
+
+    @Override
     public long remap(long address, long oldSize, long newSize) {
         return call(() -> String.format("mremap(0x%x, %d, %d, MREMAP_MAYMOVE)", address, oldSize, newSize),
                 errno -> errno == 12 ? "the process ran out of address space or of mappings" : null, true,

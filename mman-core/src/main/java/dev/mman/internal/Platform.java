@@ -203,6 +203,16 @@ public interface Platform {
     long remap(long address, long oldSize, long newSize);
 
     /**
+     * Whether {@link #remap} works here. Where it does not, a mapping grows by mapping the file
+     * again and then unmapping the old range.
+     *
+     * @return true on Linux
+     */
+    default boolean remapsInPlace() {
+        return false;
+    }
+
+    /**
      * The longest shared-memory name the platform accepts, without the leading slash.
      *
      * @return bytes

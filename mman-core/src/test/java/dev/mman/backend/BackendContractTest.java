@@ -23,6 +23,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -137,7 +138,7 @@ class BackendContractTest {
         try (MemoryMap m = MemoryMap.createFileMapping(file, 0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, backend)) {
             for (Executable call : new Executable[] {
                 () -> m.mprotect(PROT_READ), m::mlock, m::munlock, () -> m.madvise(Advice.WILLNEED),
-                m::residency, () -> m.resize(8192)}) {
+                m::residency}) {
                 UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, call);
                 assertTrue(e.getMessage().contains("Backend." + backend) && e.getMessage().contains("Backend.NATIVE"),
                         e.getMessage());
@@ -160,12 +161,22 @@ class BackendContractTest {
                 e.getMessage());
     }
 
+    @Test
+    void theFlagChoosesTheBackendForTheWholeRun() {
+        String flag = System.getProperty(Backend.PROPERTY);
+        Backend expected = flag == null ? Backend.NATIVE : Backend.parse(flag);
+        assertEquals(expected, Backend.selected());
+        assertEquals(flag == null ? "native: the default" : flag + ": chosen by -D" + Backend.PROPERTY,
+                Backend.selectionReason());
+        try (MemoryMap m = MemoryMap.createAnonymous(4096)) {
+            assertEquals(expected, m.backend(), "a factory without a Backend uses the selected one");
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = Backend.class, names = "NATIVE")
-    void theNativeBackendIsTheDefaultAndDoesEverything(Backend backend) {
-        assertEquals(Backend.NATIVE, Backend.selected());
-        assertEquals("native: the default", Backend.selectionReason());
-        try (MemoryMap m = MemoryMap.createAnonymous(4096)) {
+    void theNativeBackendDoesEverything(Backend backend) {
+        try (MemoryMap m = MemoryMap.createAnonymous(4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, backend)) {
             assertEquals(backend, m.backend());
             m.write(new byte[] {1});
             m.mprotect(PROT_READ);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mman.MMapInvalidParameterException;
 import dev.mman.MemoryMap;
 import dev.mman.Mman;
+import dev.mman.testing.TestBackend;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -240,7 +241,7 @@ class RingBufferTest {
         assertTrue(producer.tryWrite(1, new byte[8]));
         own.close();
         producer.close();
-        assertThrows(IllegalStateException.class, () -> producer.tryWrite(1, new byte[8]));
+        TestBackend.assertClosedViewAccess(() -> producer.tryWrite(1, new byte[8]));
     }
 
     private static void assertMessage(Executable call, String expected) {

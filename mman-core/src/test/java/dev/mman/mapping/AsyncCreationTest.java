@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mman.MMapInvalidParameterException;
 import dev.mman.MemoryMap;
+import dev.mman.testing.NativeOnly;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +33,7 @@ class AsyncCreationTest {
     Path dir;
 
     @Test
+    @NativeOnly("residency (mincore)")
     void mapsAndPrefaultsOffTheCallersThread() throws Exception {
         AtomicReference<Thread> runner = new AtomicReference<>();
         ExecutorService executor = Executors.newSingleThreadExecutor();
@@ -51,6 +53,7 @@ class AsyncCreationTest {
     }
 
     @Test
+    @NativeOnly("residency (mincore)")
     void theDefaultExecutorIsAVirtualThread() throws Exception {
         Path file = Files.write(dir.resolve("f.bin"), new byte[1 << 20]);
         try (MemoryMap map = MemoryMap.createFileMappingAsync(file, 0, 1 << 20, PROT_READ, MAP_SHARED).get()) {

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mman.Advice;
 import dev.mman.MMapAllocationException;
 import dev.mman.MemoryMap;
+import dev.mman.testing.NativeOnly;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ class HugePagesTest {
     private static final long HUGE = 2L << 20;
 
     @Test
+    @NativeOnly("MAP_HUGETLB")
     void mapHugetlbWorksWhereReservedAndOtherwiseNamesTheSysctl() throws IOException {
         long free = meminfo("HugePages_Free:");
         if (free > 0) {
@@ -38,6 +40,7 @@ class HugePagesTest {
     }
 
     @Test
+    @NativeOnly("madvise")
     void transparentHugePagesBackAnAdvisedRange() throws IOException {
         String mode = Files.readString(Path.of("/sys/kernel/mm/transparent_hugepage/enabled"));
         assertTrue(mode.contains("[madvise]") || mode.contains("[always]"),

@@ -1,5 +1,6 @@
 package dev.mman.mapping;
 
+import static dev.mman.Mman.MAP_PRIVATE;
 import static dev.mman.Mman.MAP_SHARED;
 import static dev.mman.Mman.PROT_READ;
 import static dev.mman.Mman.PROT_WRITE;
@@ -12,11 +13,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mman.MMapException;
 import dev.mman.MMapInvalidParameterException;
 import dev.mman.MemoryMap;
+import dev.mman.testing.TestBackend;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +36,7 @@ class ResizeTest {
         MemorySegment oldView = small.asSegment();
         try (MemoryMap big = small.resize(3 * 4096)) {
             assertFalse(small.isValid());
-            assertThrows(IllegalStateException.class, () -> oldView.get(ValueLayout.JAVA_BYTE, 0));
+            TestBackend.assertClosedViewAccess(() -> oldView.get(ValueLayout.JAVA_BYTE, 0));
             assertThrows(MMapException.class, () -> small.read(1));
             assertEquals(3 * 4096, Files.size(file));
             assertArrayEquals(new byte[] {1, 2, 3}, big.read(3));
@@ -46,6 +49,22 @@ class ResizeTest {
         }
         assertEquals(9, Files.readAllBytes(file)[3 * 4096 - 1]);
         small.close();
+    }
+
+    @Test
+    void aPrivateMappingKeepsItsOwnChangesAndTheFileNeverSeesThem() throws IOException {
+        Path file = Files.write(dir.resolve("private.bin"), new byte[4096]);
+        MemoryMap small = MemoryMap.createFileMapping(file, 0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+        small.write(new byte[] {7, 8, 9}, 100);
+        try (MemoryMap big = small.resize(2 * 4096)) {
+            assertEquals(2 * 4096, big.size());
+            assertArrayEquals(new byte[] {7, 8, 9}, big.read(3, 100), "the private changes moved with the mapping");
+            assertArrayEquals(new byte[3], big.read(3, 4096), "the new part shows the file's zeros");
+            assertEquals(2 * 4096, Files.size(file));
+            assertArrayEquals(new byte[3], Arrays.copyOfRange(Files.readAllBytes(file), 100, 103),
+                    "a private mapping never writes its file");
+        }
+        assertFalse(small.isValid());
     }
 
     @Test

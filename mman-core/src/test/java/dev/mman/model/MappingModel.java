@@ -3,8 +3,10 @@ package dev.mman.model;
 import static dev.mman.Mman.PROT_READ;
 import static dev.mman.Mman.PROT_WRITE;
 
+import dev.mman.Backend;
 import dev.mman.MMapException;
 import dev.mman.MMapInvalidParameterException;
+import dev.mman.testing.TestBackend;
 import java.util.Arrays;
 
 /**
@@ -22,6 +24,8 @@ public final class MappingModel {
     private final long pageSize;
     /** A shared mapping of a file opened read-only: the kernel refuses to add PROT_WRITE. */
     private final boolean writeRefusedByFile;
+    /** The backend of this run: only NATIVE has mprotect, and NIO's views outlive close(). */
+    private final Backend backend = TestBackend.current();
     private int prot;
     private boolean closed;
     private int generation;
@@ -68,10 +72,13 @@ public final class MappingModel {
      * @return the expected exception, or null
      */
     public Class<? extends Throwable> expectProtect(int newProt) {
-        if (closed || (writeRefusedByFile && (newProt & PROT_WRITE) != 0)) {
+        if (closed) {
             return MMapException.class;
         }
-        return null;
+        if (backend != Backend.NATIVE) {
+            return UnsupportedOperationException.class;
+        }
+        return writeRefusedByFile && (newProt & PROT_WRITE) != 0 ? MMapException.class : null;
     }
 
     /**
@@ -105,10 +112,11 @@ public final class MappingModel {
      * Whether a view taken in {@code viewGeneration} may still be used.
      *
      * @param viewGeneration {@link #generation()} when the view was taken
-     * @return true while neither close nor a loss of rights has happened since
+     * @return true while neither close nor a loss of rights has happened since, and always on
+     *     {@code NIO}, whose buffers stay mapped until the garbage collector unmaps them
      */
     public boolean viewAlive(int viewGeneration) {
-        return viewGeneration == generation;
+        return viewGeneration == generation || backend == Backend.NIO;
     }
 
     private boolean inRange(long offset, long length) {
@@ -146,8 +154,8 @@ public final class MappingModel {
      * @param succeeded whether the call returned normally
      */
     public void protect(int newProt, boolean succeeded) {
-        if (closed) {
-            return;
+        if (closed || backend != Backend.NATIVE) {
+            return; // other backends refuse mprotect before touching any view
         }
         if ((prot & ~newProt) != 0) {
             generation++;

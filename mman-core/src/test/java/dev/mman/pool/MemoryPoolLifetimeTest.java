@@ -8,6 +8,7 @@ import dev.mman.MemoryMap;
 import dev.mman.testing.Caught;
 import dev.mman.testing.ChildJvm;
 import dev.mman.testing.ChildResult;
+import dev.mman.testing.NativeOnly;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,7 @@ class MemoryPoolLifetimeTest {
     Path dir;
 
     @Test
+    @NativeOnly("mprotect")
     void everyUseAfterCloseOrMprotectThrowsInsteadOfFaulting() {
         ChildResult result = ChildJvm.in(dir).run(PoolAfterCloseScenario.class).assertCleanExit();
         for (String label : List.of("closed-view-read", "closed-view-write", "closed-tryAllocate", "closed-free",

@@ -215,10 +215,10 @@ class MemoryPoolTest {
             }
             assertThrows(MMapInvalidParameterException.class, () -> MemoryPool.requiredSize(64, 0));
             assertThrows(MMapInvalidParameterException.class, () -> MemoryPool.requiredSize(Long.MAX_VALUE - 7, 2));
-            MemoryPool.format(map, 64);
-            map.mprotect(PROT_READ);
+        }
+        try (MemoryMap readOnlyMap = MemoryMap.createAnonymous(8192, PROT_READ)) {
             MMapInvalidParameterException readOnly = assertThrows(MMapInvalidParameterException.class,
-                    () -> MemoryPool.attach(map));
+                    () -> MemoryPool.attach(readOnlyMap));
             assertTrue(readOnly.getMessage().contains("readable and writable"), readOnly.getMessage());
         }
         try (MemoryMap tiny = MemoryMap.createAnonymous(200)) {

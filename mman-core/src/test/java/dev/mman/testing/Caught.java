@@ -71,6 +71,19 @@ public final class Caught {
     }
 
     /**
+     * Test side: asserts that the action labelled {@code label} returned without throwing.
+     *
+     * @param result the child's result
+     * @param label the label the child used
+     */
+    public static void assertReturned(ChildResult result, String label) {
+        List<String> lines = outcomes(result, "[" + label + "]");
+        if (!lines.equals(List.of(RETURNED + "[" + label + "]"))) {
+            throw result.failure("expected '" + label + "' to return, found " + lines);
+        }
+    }
+
+    /**
      * Test side: asserts that exactly {@code count} actions whose labels start with {@code labelPrefix}
      * were reported, and that each threw one of {@code types}.
      *

@@ -1,5 +1,6 @@
 package dev.mman.testing;
 
+import dev.mman.Backend;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,6 +9,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Starts a fresh JVM for code that might crash the process, so that a crash fails one test instead
@@ -16,7 +19,8 @@ import java.util.Objects;
  * <p>The child uses the same {@code java} binary as the test JVM and, unless told otherwise, the
  * same class path. It gets {@code --enable-native-access=ALL-UNNAMED}, {@code -Xshare:auto} and
  * {@code -XX:ErrorFile} pointing into a directory the test owns, so that a crash log lands where
- * {@link ChildResult#assertNoCrash()} looks. None of the test JVM's own options are inherited: in
+ * {@link ChildResult#assertNoCrash()} looks. It maps with the same backend: {@code -Ddev.mman.backend}
+ * is passed on when set. None of the test JVM's other options are inherited: in
  * particular JaCoCo's {@code -javaagent} stays behind, and {@code JAVA_TOOL_OPTIONS} and
  * {@code JDK_JAVA_OPTIONS} are removed from the child's environment, so nothing can slip an agent
  * or a different setting in.
@@ -31,10 +35,14 @@ public final class ChildJvm {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
     private final Path crashDir;
+    private static final Pattern UNSUPPORTED =
+            Pattern.compile("java\\.lang\\.UnsupportedOperationException: (.*)");
+
     private final List<String> extraOptions = new ArrayList<>();
     private String classPath = System.getProperty("java.class.path");
     private final List<String> launcherPrefix = new ArrayList<>();
     private boolean nativeAccessForClassPath = true;
+    private boolean inheritsBackend = true;
     private Duration timeout = DEFAULT_TIMEOUT;
 
     private ChildJvm(Path crashDir) {
@@ -97,6 +105,17 @@ public final class ChildJvm {
     }
 
     /**
+     * Leaves out the run's {@code -Ddev.mman.backend}, for a child that tests how a program without
+     * the flag chooses its backend, or tests the native platform layer itself.
+     *
+     * @return this
+     */
+    public ChildJvm withDefaultBackend() {
+        this.inheritsBackend = false;
+        return this;
+    }
+
+    /**
      * Changes how long the child may run.
      *
      * @param limit the time limit
@@ -134,6 +153,10 @@ public final class ChildJvm {
         if (nativeAccessForClassPath) {
             command.add("--enable-native-access=ALL-UNNAMED");
         }
+        String backend = System.getProperty(Backend.PROPERTY);
+        if (backend != null && inheritsBackend) {
+            command.add("-D" + Backend.PROPERTY + "=" + backend); // the child maps like this run; options may override
+        }
         command.addAll(extraOptions);
         command.add("-cp");
         command.add(classPath);
@@ -152,9 +175,18 @@ public final class ChildJvm {
         }
     }
 
-    /** A test failure that carries everything known about the child, since its JVM is gone. */
+    /**
+     * A test failure that carries everything known about the child, since its JVM is gone. When the
+     * child died of an {@link UnsupportedOperationException} (a backend without the operation), that
+     * exception is rebuilt as the cause, so that {@link NativeOnly} tests see it as if thrown here.
+     */
     static AssertionError failure(String what, List<String> command, String stdout, String stderr) {
-        return new AssertionError(what + "\ncommand: " + String.join(" ", command)
+        AssertionError failure = new AssertionError(what + "\ncommand: " + String.join(" ", command)
                 + "\n--- stdout ---\n" + stdout + "--- stderr ---\n" + stderr);
+        Matcher unsupported = UNSUPPORTED.matcher(stderr);
+        if (unsupported.find()) {
+            failure.initCause(new UnsupportedOperationException(unsupported.group(1)));
+        }
+        return failure;
     }
 }
