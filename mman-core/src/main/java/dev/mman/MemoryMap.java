@@ -395,6 +395,39 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
     }
 
     /**
+     * Copies {@code length} bytes starting at {@code offset} into part of an array the caller
+     * owns: the same bytes as {@link #read(int, long)}, without a new array per call. Use it for
+     * repeated or large reads, where allocating and zeroing that array costs more than the copy.
+     * A refused call leaves {@code into} as it was.
+     *
+     * @param offset where to start in the mapping, from 0
+     * @param into the array that receives the bytes
+     * @param at the index in {@code into} of the first byte
+     * @param length how many bytes, 0 or more
+     * @return the number of bytes copied, {@code length}
+     * @throws NullPointerException when {@code into} is null
+     * @throws MMapInvalidParameterException when {@code at} and {@code length} do not lie inside
+     *     {@code into}, or the range is not inside the mapping
+     * @throws MMapException when the mapping is closed, is not readable, or the backing file was
+     *     truncated below the range
+     */
+    public int read(long offset, byte[] into, int at, int length) {
+        Objects.requireNonNull(into, "into");
+        Arguments.arraySlice("read", into.length, at, length);
+        Epoch e = accessible("read", offset, length, PROT_READ);
+        try {
+            MemorySegment.copy(e.segment, ValueLayout.JAVA_BYTE, offset, into, at, length);
+            return length;
+        } catch (IllegalStateException raced) {
+            synchronized (control) {
+                return read(offset, into, at, length);
+            }
+        } catch (InternalError fault) {
+            throw truncated("read(" + offset + ", " + length + " bytes into the array at " + at + ")", fault);
+        }
+    }
+
+    /**
      * Copies {@code data} to the start of the mapping.
      *
      * @param data the bytes
