@@ -71,6 +71,8 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
     private final Object control = new Object();
     /** The current protection epoch; null once closed. Read without a lock on the hot path. */
     private volatile Epoch epoch;
+    /** {@code memset} for large fills of anonymous memory; null where fills stay with the JDK. */
+    private final NativeFill nativeFill;
 
     /**
      * The views valid under one protection. The arena is closed when rights are taken away, so
@@ -114,6 +116,7 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
         this.file = file;
         this.fileOffset = fileOffset;
         this.epoch = Epoch.withoutViews(prot);
+        this.nativeFill = NativeFill.forMapping(region, flags);
     }
 
     // ---------------------------------------------------------------- factories
@@ -484,6 +487,11 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
      * @throws MMapException when the mapping is closed or not writable, or the file was truncated
      */
     public void fill(long offset, long length, byte value) {
+        if (nativeFill != null && NativeFill.pays(length)) {
+            nativeFill.fill(() -> allowed("fill", offset, length, PROT_WRITE), region.address() + offset, length,
+                    value);
+            return;
+        }
         Epoch e = accessible("fill", offset, length, PROT_WRITE);
         try {
             e.segment.asSlice(offset, length).fill(value);
@@ -575,17 +583,22 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
                 throw region.backend().unsupported("mprotect");
             }
             retireViews(call, current, "the protection is unchanged");
-            // No view exists now. Until the kernel enforces the new protection, grant only the rights
-            // that both the old and the new one grant; an access that starts in between waits on the
-            // lock to create views, and then sees the new rights.
-            epoch = Epoch.withoutViews(current.prot & prot);
+            holdOffNativeFills();
             try {
-                region.protect(prot);
-            } catch (RuntimeException refused) {
-                epoch = Epoch.withoutViews(current.prot);
-                throw refused;
+                // No view exists now, and no native fill runs. Until the kernel enforces the new
+                // protection, grant only the rights that both the old and the new one grant; an access
+                // that starts in between waits on the lock to create views, and then sees the new rights.
+                epoch = Epoch.withoutViews(current.prot & prot);
+                try {
+                    region.protect(prot);
+                } catch (RuntimeException refused) {
+                    epoch = Epoch.withoutViews(current.prot);
+                    throw refused;
+                }
+                epoch = Epoch.withoutViews(prot);
+            } finally {
+                admitNativeFills();
             }
-            epoch = Epoch.withoutViews(prot);
         }
     }
 
@@ -776,8 +789,13 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
                 return;
             }
             retireViews(() -> "close()", e, "it stays mapped");
-            epoch = null;
-            region.release();
+            holdOffNativeFills();
+            try {
+                epoch = null;
+                region.release();
+            } finally {
+                admitNativeFills();
+            }
         }
     }
 
@@ -827,6 +845,19 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
         }
     }
 
+    /** Waits until no native fill runs and keeps new ones out, when this mapping has native fills. */
+    private void holdOffNativeFills() {
+        if (nativeFill != null) {
+            nativeFill.exclude();
+        }
+    }
+
+    private void admitNativeFills() {
+        if (nativeFill != null) {
+            nativeFill.admit();
+        }
+    }
+
     // ---------------------------------------------------------------- checks
 
     private Epoch open(String call) {
@@ -841,13 +872,20 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
         return e;
     }
 
-    private Epoch accessible(String call, long offset, long length, int rights) {
+    /** Checks that the mapping is open, the range inside it and the rights granted now. */
+    private Epoch allowed(String call, long offset, long length, int rights) {
         Epoch e = open(call);
         Arguments.range(() -> call, offset, length, size);
         if (!e.allows(rights)) {
             throw new MMapException(call + " on " + this + " needs " + Flags.protection(rights)
                     + "; call mprotect(" + Flags.protection(e.prot | rights) + ") first");
         }
+        return e;
+    }
+
+    /** As {@link #allowed}, and makes sure the epoch has a segment to access the memory through. */
+    private Epoch accessible(String call, long offset, long length, int rights) {
+        Epoch e = allowed(call, offset, length, rights);
         if (e.segment == null) {
             withViews();
             return accessible(call, offset, length, rights);

@@ -110,6 +110,21 @@ public interface Platform {
     void advise(long address, long size, Advice advice, boolean writable);
 
     /**
+     * Sets every byte of a range to {@code value}, as the C library's {@code memset} does. The
+     * call does not check the range: the caller guarantees that it is mapped writable and stays
+     * so, and that no file behind it can shrink (a fault here would kill the process). This
+     * default fills through a segment; platforms with a C library call {@code memset}, which
+     * is faster for large ranges than the JDK's own fill.
+     *
+     * @param address the start
+     * @param length the length in bytes
+     * @param value the byte
+     */
+    default void fill(long address, long length, byte value) {
+        MemorySegment.ofAddress(address).reinterpret(length).fill(value);
+    }
+
+    /**
      * Reports which pages of a range are resident.
      *
      * @param address the start, page-aligned

@@ -50,6 +50,8 @@ abstract class PosixPlatform implements Platform {
     private final MethodHandle shmOpen;
     private final MethodHandle shmUnlink;
     private final MethodHandle ftruncate;
+    /** Plain, not critical: a large fill takes long, and a critical call would hold off safepoints. */
+    private final MethodHandle memset;
     private final int enoent;
     private final int eexist;
     private final int ebadf;
@@ -82,6 +84,7 @@ abstract class PosixPlatform implements Platform {
                 : Native.withErrno("shm_open", shmOpenType);
         shmUnlink = Native.withErrno("shm_unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         ftruncate = Native.withErrno("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+        memset = Native.plain("memset", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_LONG));
         ErrnoTable errnos = constants.errno();
         enoent = errnos.number("ENOENT");
         eexist = errnos.number("EEXIST");
@@ -206,6 +209,15 @@ abstract class PosixPlatform implements Platform {
         }
         call(request, errno -> adviseHint(advice, errno), false,
                 state -> (int) madvise.invokeExact(state, address, size, nativeAdvice));
+    }
+
+    @Override
+    public void fill(long address, long length, byte value) {
+        try {
+            long ignored = (long) memset.invokeExact(address, (int) value, length);
+        } catch (Throwable t) {
+            throw new MMapException(rangeRequest("memset", address, length) + " could not be called", t);
+        }
     }
 
     @Override
