@@ -1,8 +1,11 @@
 package dev.mman.internal;
 
 import dev.mman.Advice;
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * The operating system, as mman needs it: one implementation per OS makes the native calls.
@@ -141,6 +144,33 @@ public interface Platform {
      * @return the file descriptor
      */
     int openFile(Path path, boolean writable);
+
+    /**
+     * Opens a file that is about to be mapped and tells what it is, in as few system calls as the
+     * platform allows. It never blocks on a FIFO. The status's access mode is the one asked for.
+     * This default stats the path first and then asks {@link #openFile} and {@link #fileStatus};
+     * POSIX platforms open first and learn the rest from one {@code fstat}.
+     *
+     * @param path the file
+     * @param writable open for reading and writing, otherwise read-only
+     * @return the descriptor and its status, which the caller checks (and closes the descriptor
+     *     whatever it finds); {@link OpenedFile#missing()} when the path names nothing
+     * @throws dev.mman.MMapException when the file exists but cannot be opened (permissions)
+     */
+    default OpenedFile openForMapping(Path path, boolean writable) {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(path, BasicFileAttributes.class);
+        } catch (IOException missing) {
+            return OpenedFile.MISSING;
+        }
+        if (!attributes.isRegularFile()) {
+            FileStatus.Kind kind = attributes.isDirectory() ? FileStatus.Kind.DIRECTORY : FileStatus.Kind.OTHER;
+            return new OpenedFile(-1, new FileStatus(kind, 0, false, false));
+        }
+        int fd = openFile(path, writable);
+        return new OpenedFile(fd, fileStatus(fd));
+    }
 
     /**
      * Closes a descriptor from {@link #openFile}.
