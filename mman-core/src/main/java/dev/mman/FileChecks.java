@@ -119,7 +119,7 @@ final class FileChecks {
         path(() -> "extend(" + file + ", " + length + ")", file);
         int fd = platform.openFile(file, true);
         try {
-            if (platform.fileStatus(fd).size() < length) {
+            if (platform.openedFileSize(fd) < length) {
                 platform.truncate(fd, length);
             }
         } finally {

@@ -146,6 +146,18 @@ public interface Platform {
     int openFile(Path path, boolean writable);
 
     /**
+     * The length of the file behind a descriptor that mman opened itself for reading and
+     * writing. This default asks {@link #fileStatus}; POSIX platforms skip its {@code fcntl}, as
+     * the access mode is known.
+     *
+     * @param fd an open descriptor, from {@link #openFile} or {@link #sharedMemoryOpen}
+     * @return bytes
+     */
+    default long openedFileSize(int fd) {
+        return fileStatus(fd).size();
+    }
+
+    /**
      * Opens a file that is about to be mapped and tells what it is, in as few system calls as the
      * platform allows. It never blocks on a FIFO. The status's access mode is the one asked for.
      * This default stats the path first and then asks {@link #openFile} and {@link #fileStatus};

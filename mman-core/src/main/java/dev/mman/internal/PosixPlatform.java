@@ -303,6 +303,11 @@ abstract class PosixPlatform implements Platform {
         return status(fd, access != 1, access != PosixAbi.READ_ONLY);
     }
 
+    @Override
+    public long openedFileSize(int fd) {
+        return status(fd, true, true).size();
+    }
+
     /** The kind and size from one {@code fstat}, with an access mode the caller knows. */
     private FileStatus status(int fd, boolean readable, boolean writable) {
         StatLayout layout = abi.stat();
