@@ -112,9 +112,13 @@ public record Workload(String group, String title, String explanation, boolean t
                     "A 32-byte message there and back between this JVM and a child JVM over two `SpscRingBuffer`s "
                             + "in one `SharedMemory`. `spin`: both sides busy-poll; C: two forked processes "
                             + "spinning on two shared words. `futex`: both sides use the blocking `read(handler, "
-                            + "limit, timeout)` (spin, yield, then FUTEX_WAIT); C: FUTEX_WAIT / FUTEX_WAKE on "
-                            + "shared words with no spinning at all.",
-                    false, 0, List.of(new Goal("c", TIME_AT_MOST, 1.5))),
+                            + "limit, timeout)` (poll 200 times with a spin hint, 50 times with a yield, then "
+                            + "announce the sleep and FUTEX_WAIT; the writer wakes only an announced sleeper); C "
+                            + "(`c`): the same steps on shared words. `cFutexOnly`, for context: FUTEX_WAIT at "
+                            + "once and a FUTEX_WAKE call on every publish, with no spinning at all.",
+                    false, 0, List.of(
+                            new Goal("c", TIME_AT_MOST, 1.5),
+                            new Goal("cFutexOnly", INFORMATIONAL, 0))),
             new Workload("SharedLock", "uncontended lock + unlock",
                     "`SharedLock.lock()` + `unlock()` in named shared memory, no other process. Context: the "
                             + "JDK's in-process `ReentrantLock`, and C: a process-shared `pthread_mutex` "
