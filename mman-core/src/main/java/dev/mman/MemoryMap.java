@@ -47,7 +47,9 @@ import java.util.function.Supplier;
  *
  * <h2>Threads</h2>
  * {@code read}, {@code write}, {@code fill} and views may be used from any number of threads at
- * once and take no lock. The control calls ({@code mprotect}, {@code msync}, {@code mlock},
+ * once and take no lock, but for one case: a fill of anonymous memory large enough to run as a C
+ * {@code memset} holds a shared lock, so that {@code close} and an {@code mprotect} that takes
+ * rights away wait for it to end. The control calls ({@code mprotect}, {@code msync}, {@code mlock},
  * {@code madvise}, residency, {@code close}) are serialized among themselves. Closing while
  * other threads read is safe: they get an exception, never stale or foreign memory.
  *
