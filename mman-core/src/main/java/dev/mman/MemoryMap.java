@@ -118,7 +118,7 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
         this.file = file;
         this.fileOffset = fileOffset;
         this.epoch = Epoch.withoutViews(prot);
-        this.nativeFill = NativeFill.forMapping(region, flags);
+        this.nativeFill = NativeFill.forMapping(region, flags, control);
     }
 
     // ---------------------------------------------------------------- factories

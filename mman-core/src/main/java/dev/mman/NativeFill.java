@@ -35,15 +35,21 @@ final class NativeFill {
     static final long THRESHOLD = 4096;
 
     private final Platform platform;
+    /** The mapping's monitor for control calls; {@link #exclude()} and {@link #admit()} run holding it. */
+    private final Object control;
     /**
-     * Fills hold it shared while {@code memset} runs; close and mprotect hold it exclusively. Not a
-     * {@code StampedLock}: its readers overtake a waiting writer, so threads that fill without pause
-     * could keep close() waiting for seconds, while this lock queues new fills behind the writer.
+     * Fills hold it shared while {@code memset} runs; close and mprotect hold it exclusively. Made
+     * by the first native fill, under {@link #control}, so that a mapping that never fills natively
+     * does not carry it: a control call that finds none knows that no fill can start before it
+     * releases the monitor. Not a {@code StampedLock}: its readers overtake a waiting writer, so
+     * threads that fill without pause could keep close() waiting for seconds, while this lock
+     * queues new fills behind the writer.
      */
-    private final ReentrantReadWriteLock inFlight = new ReentrantReadWriteLock();
+    private volatile ReentrantReadWriteLock inFlight;
 
-    private NativeFill(Platform platform) {
+    private NativeFill(Platform platform, Object control) {
         this.platform = platform;
+        this.control = control;
     }
 
     /**
@@ -51,11 +57,12 @@ final class NativeFill {
      *
      * @param region the mapping's memory
      * @param flags the mapping's {@code MAP_*} flags
+     * @param control the monitor the mapping's control calls hold
      * @return the fill, or null when fills must stay with the JDK
      */
-    static NativeFill forMapping(Region region, int flags) {
+    static NativeFill forMapping(Region region, int flags, Object control) {
         boolean anonymous = (flags & MAP_ANONYMOUS) != 0 && (flags & MAP_HUGETLB) == 0;
-        return anonymous && region instanceof NativeRegion mapped ? new NativeFill(mapped.platform()) : null;
+        return anonymous && region instanceof NativeRegion mapped ? new NativeFill(mapped.platform(), control) : null;
     }
 
     /**
@@ -78,22 +85,40 @@ final class NativeFill {
      * @param value the byte
      */
     void fill(Runnable stillAllowed, long address, long length, byte value) {
-        inFlight.readLock().lock();
+        ReentrantReadWriteLock lock = inFlight;
+        if (lock == null) {
+            synchronized (control) {
+                if (inFlight == null) {
+                    inFlight = new ReentrantReadWriteLock();
+                }
+                lock = inFlight;
+            }
+        }
+        lock.readLock().lock();
         try {
             stillAllowed.run();
             platform.fill(address, length, value);
         } finally {
-            inFlight.readLock().unlock();
+            lock.readLock().unlock();
         }
     }
 
-    /** Waits for the fills in flight and keeps new ones waiting, until {@link #admit()}. */
+    /**
+     * Waits for the fills in flight and keeps new ones waiting, until {@link #admit()}. The caller
+     * holds the control monitor until then.
+     */
     void exclude() {
-        inFlight.writeLock().lock();
+        ReentrantReadWriteLock lock = inFlight;
+        if (lock != null) {
+            lock.writeLock().lock();
+        }
     }
 
-    /** Lets fills run again. */
+    /** Lets fills run again; the caller still holds the control monitor it held for {@link #exclude()}. */
     void admit() {
-        inFlight.writeLock().unlock();
+        ReentrantReadWriteLock lock = inFlight;
+        if (lock != null) {
+            lock.writeLock().unlock();
+        }
     }
 }

@@ -83,14 +83,14 @@ class NativeFillTest {
     @Test
     void onlyAnonymousNativeMemoryWithoutHugePagesFillsNatively(@TempDir Path dir) throws IOException {
         try (MemoryMap anonymous = MemoryMap.createAnonymous(SIZE)) {
-            assertNotNull(NativeFill.forMapping(region(anonymous), MAP_PRIVATE | MAP_ANONYMOUS));
-            assertNull(NativeFill.forMapping(region(anonymous), MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB),
+            assertNotNull(NativeFill.forMapping(region(anonymous), MAP_PRIVATE | MAP_ANONYMOUS, this));
+            assertNull(NativeFill.forMapping(region(anonymous), MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, this),
                     "a huge page that cannot be had at fault time raises SIGBUS");
-            assertNull(NativeFill.forMapping(region(anonymous), MAP_SHARED), "a file can be truncated underneath");
+            assertNull(NativeFill.forMapping(region(anonymous), MAP_SHARED, this), "a file can be truncated underneath");
         }
         JdkRegion jdk = JdkRegion.anonymous(SIZE, RW, MAP_PRIVATE);
         try {
-            assertNull(NativeFill.forMapping(jdk, MAP_PRIVATE | MAP_ANONYMOUS), "the JDK backend keeps the JDK's fill");
+            assertNull(NativeFill.forMapping(jdk, MAP_PRIVATE | MAP_ANONYMOUS, this), "the JDK backend keeps the JDK's fill");
         } finally {
             jdk.release();
         }
