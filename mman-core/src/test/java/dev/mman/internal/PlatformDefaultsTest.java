@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
@@ -18,21 +20,22 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@link Platform#openForMapping}: the POSIX version (open, then fstat) and the portable default
- * (stat the path, then open and ask) tell the same things about the same paths.
+ * The shortcuts POSIX platforms take and the portable defaults of {@link Platform} agree:
+ * {@link Platform#openForMapping} (open, then fstat, against a stat of the path, then open and
+ * ask), {@link Platform#openedFileSize} and {@link Platform#fill} (memset against a segment fill).
  */
-class OpenForMappingTest {
+class PlatformDefaultsTest {
 
     @TempDir
     static Path dir;
 
-    /** This machine's platform, and the same with the interface's default {@code openForMapping}. */
+    /** This machine's platform, and the same with every method the interface has a default for running that default. */
     static Stream<Platform> platforms() {
         Platform posix = Platform.current();
-        InvocationHandler defaultOpen = (proxy, method, args) -> method.getName().equals("openForMapping")
+        InvocationHandler defaults = (proxy, method, args) -> method.isDefault()
                 ? InvocationHandler.invokeDefault(proxy, method, args) : method.invoke(posix, args);
         Platform portable = (Platform) Proxy.newProxyInstance(Platform.class.getClassLoader(),
-                new Class<?>[] {Platform.class}, defaultOpen);
+                new Class<?>[] {Platform.class}, defaults);
         return Stream.of(posix, portable);
     }
 
@@ -56,6 +59,7 @@ class OpenForMappingTest {
             opened(platform, file, writable, o -> {
                 assertTrue(o.fd() >= 0);
                 assertEquals(new FileStatus(FileStatus.Kind.REGULAR, 12_345, true, writable), o.status());
+                assertEquals(12_345, platform.openedFileSize(o.fd()));
             });
         }
     }
@@ -84,6 +88,24 @@ class OpenForMappingTest {
     @MethodSource("platforms")
     void deviceIsOther(Platform platform) {
         opened(platform, Path.of("/dev/null"), false, o -> assertEquals(FileStatus.Kind.OTHER, o.status().kind()));
+    }
+
+    @ParameterizedTest
+    @MethodSource("platforms")
+    void fillSetsExactlyTheRange(Platform platform) {
+        long page = platform.pageSize();
+        long address = platform.map(2 * page, PortableBits.PROT_READ | PortableBits.PROT_WRITE,
+                PortableBits.MAP_PRIVATE | PortableBits.MAP_ANONYMOUS, -1, 0);
+        try {
+            platform.fill(address + 3, page, (byte) 0x42);
+            MemorySegment memory = MemorySegment.ofAddress(address).reinterpret(2 * page);
+            assertEquals(0, memory.get(ValueLayout.JAVA_BYTE, 2));
+            assertEquals(page, memory.asSlice(3, page).elements(ValueLayout.JAVA_BYTE)
+                    .filter(b -> b.get(ValueLayout.JAVA_BYTE, 0) == 0x42).count());
+            assertEquals(0, memory.get(ValueLayout.JAVA_BYTE, page + 3));
+        } finally {
+            platform.unmap(address, 2 * page);
+        }
     }
 
     /** Opening a FIFO for reading waits for a writer, unless the open does not wait. */
