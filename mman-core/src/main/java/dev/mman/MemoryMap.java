@@ -490,8 +490,7 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
      */
     public void fill(long offset, long length, byte value) {
         if (nativeFill != null && NativeFill.pays(length)) {
-            nativeFill.fill(() -> allowed("fill", offset, length, PROT_WRITE), region.address() + offset, length,
-                    value);
+            fillNatively(offset, length, value);
             return;
         }
         Epoch e = accessible("fill", offset, length, PROT_WRITE);
@@ -845,6 +844,11 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
         for (int i = 0; i < EXTRA_HANDSHAKES; i++) {
             Arena.ofShared().close();
         }
+    }
+
+    /** Kept out of {@link #fill(long, long, byte)}, so that the small fills' path stays short enough to inline. */
+    private void fillNatively(long offset, long length, byte value) {
+        nativeFill.fill(() -> allowed("fill", offset, length, PROT_WRITE), region.address() + offset, length, value);
     }
 
     /** Waits until no native fill runs and keeps new ones out, when this mapping has native fills. */
