@@ -6,6 +6,7 @@
  */
 #include <linux/futex.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -129,14 +130,31 @@ static void records(size_t size) {
 
 /* ------------------------------------------------------------------ ping-pong between processes */
 
-/* The two words live on cache lines of their own, as mman's ring counters do. */
+/* The words live on cache lines of their own, as mman's ring counters do. */
 struct table {
     _Alignas(128) uint32_t ping;
     _Alignas(128) uint32_t pong;
     _Alignas(128) uint32_t stop;
+    /* Set while the reader of ping (pong) sleeps in FUTEX_WAIT: the writer wakes only then. */
+    _Alignas(128) uint32_t ping_sleeper;
+    _Alignas(128) uint32_t pong_sleeper;
 };
 
-struct rally { struct table *t; uint32_t seq; int futex; };
+/*
+ * How a side waits for the other's word to change:
+ * SPIN        busy-polls with pause;
+ * FUTEX_ONLY  sleeps in FUTEX_WAIT at once, and every publish makes a FUTEX_WAKE call;
+ * SPIN_FUTEX  mman's blocking read: polls 200 times with pause, 50 times with sched_yield, then
+ *             announces that it sleeps and sleeps in FUTEX_WAIT; a publish calls FUTEX_WAKE only
+ *             when the reader announced it (sequentially consistent store and load on both sides,
+ *             where mman orders them with membarrier instead).
+ */
+enum wait_mode { SPIN, FUTEX_ONLY, SPIN_FUTEX };
+
+#define SPIN_POLLS 200
+#define YIELD_POLLS 50
+
+struct rally { struct table *t; uint32_t seq; enum wait_mode mode; };
 
 static long futex(uint32_t *word, int op, uint32_t value) {
     return syscall(SYS_futex, word, op, value, NULL, NULL, 0);
@@ -146,45 +164,74 @@ static uint32_t load(uint32_t *word) {
     return __atomic_load_n(word, __ATOMIC_ACQUIRE);
 }
 
-static void publish(uint32_t *word, uint32_t value, int wake) {
-    __atomic_store_n(word, value, __ATOMIC_RELEASE);
-    if (wake) {
+static void publish(uint32_t *word, uint32_t value, enum wait_mode mode, uint32_t *sleeper) {
+    switch (mode) {
+    case SPIN:
+        __atomic_store_n(word, value, __ATOMIC_RELEASE);
+        break;
+    case FUTEX_ONLY:
+        __atomic_store_n(word, value, __ATOMIC_RELEASE);
         futex(word, FUTEX_WAKE, 1);
+        break;
+    case SPIN_FUTEX:
+        __atomic_store_n(word, value, __ATOMIC_SEQ_CST);
+        if (__atomic_load_n(sleeper, __ATOMIC_SEQ_CST)) {
+            futex(word, FUTEX_WAKE, 1);
+        }
+        break;
     }
 }
 
-/* Waits until *word differs from seen: spinning, or sleeping in FUTEX_WAIT with no spin first. */
-static uint32_t await_change(uint32_t *word, uint32_t seen, int use_futex, uint32_t *stop) {
+/* One wait of a SPIN_FUTEX reader that found nothing after its polls. */
+static void sleep_until_changed(uint32_t *word, uint32_t seen, uint32_t *sleeper) {
+    __atomic_store_n(sleeper, 1, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(word, __ATOMIC_SEQ_CST) == seen) {
+        futex(word, FUTEX_WAIT, seen);
+    }
+    __atomic_store_n(sleeper, 0, __ATOMIC_RELAXED);
+}
+
+/* Waits until *word differs from seen, in the given mode. */
+static uint32_t await_change(uint32_t *word, uint32_t seen, enum wait_mode mode, uint32_t *sleeper,
+                             uint32_t *stop) {
     uint32_t value;
-    while ((value = load(word)) == seen) {
+    for (int idle = 0; (value = load(word)) == seen; idle++) {
         if (stop != NULL && load(stop)) {
             _exit(0);
         }
-        if (use_futex) {
-            futex(word, FUTEX_WAIT, seen);
-        } else {
+        if (mode == SPIN || (mode == SPIN_FUTEX && idle < SPIN_POLLS)) {
             __builtin_ia32_pause();
+        } else if (mode == SPIN_FUTEX && idle < SPIN_POLLS + YIELD_POLLS) {
+            sched_yield();
+        } else if (mode == SPIN_FUTEX) {
+            sleep_until_changed(word, seen, sleeper);
+        } else {
+            futex(word, FUTEX_WAIT, seen);
         }
     }
     return value;
 }
 
-static void echo(struct table *t, int use_futex) {
+static void echo(struct table *t, enum wait_mode mode) {
     uint32_t last = 0;
     for (;;) {
-        last = await_change(&t->ping, last, use_futex, &t->stop);
-        publish(&t->pong, last, use_futex);
+        last = await_change(&t->ping, last, mode, &t->ping_sleeper, &t->stop);
+        publish(&t->pong, last, mode, &t->pong_sleeper);
     }
 }
 
 static void round_trip_op(void *ctx) {
     struct rally *r = ctx;
     uint32_t before = r->seq++;
-    publish(&r->t->ping, r->seq, r->futex);
-    await_change(&r->t->pong, before, r->futex, NULL);
+    publish(&r->t->ping, r->seq, r->mode, &r->t->ping_sleeper);
+    await_change(&r->t->pong, before, r->mode, &r->t->pong_sleeper, NULL);
 }
 
-static void ping_pong(int use_futex) {
+/* The row each mode stands beside: the blocking rows compare with SPIN_FUTEX, FUTEX_ONLY is context. */
+static const char *const ping_pong_rows[] = {
+    [SPIN] = "spin c", [FUTEX_ONLY] = "futex cFutexOnly", [SPIN_FUTEX] = "futex c"};
+
+static void ping_pong(enum wait_mode mode) {
     struct table *t = map_or_die(sizeof *t, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1);
     memset(t, 0, sizeof *t);
     pid_t child = fork();
@@ -192,14 +239,15 @@ static void ping_pong(int use_futex) {
         die("fork");
     }
     if (child == 0) {
-        echo(t, use_futex);
+        echo(t, mode);
     }
-    struct rally r = {t, 0, use_futex};
-    printf("PingPong %s c - %.3f\n", use_futex ? "futex" : "spin", measure(round_trip_op, &r));
+    struct rally r = {t, 0, mode};
+    printf("PingPong %s - %.3f\n", ping_pong_rows[mode], measure(round_trip_op, &r));
     fflush(stdout);
-    /* A new ping value as well as the flag: a child about to sleep on the old value wakes. */
-    publish(&t->stop, 1, 0);
-    publish(&t->ping, r.seq + 1, 1);
+    /* A new ping value as well as the flag, and a wake whatever the mode: a sleeping child wakes. */
+    __atomic_store_n(&t->stop, 1, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&t->ping, r.seq + 1, __ATOMIC_SEQ_CST);
+    futex(&t->ping, FUTEX_WAKE, 1);
     waitpid(child, NULL, 0);
     munmap(t, sizeof *t);
 }
@@ -248,8 +296,9 @@ static void shared_groups(void) {
         records(quick ? 64u << 20 : 256u << 20);
     }
     if (wanted("PingPong")) {
-        ping_pong(0);
-        ping_pong(1);
+        ping_pong(SPIN);
+        ping_pong(SPIN_FUTEX);
+        ping_pong(FUTEX_ONLY);
     }
     if (wanted("SharedLock")) {
         shared_lock();

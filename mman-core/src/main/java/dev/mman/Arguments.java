@@ -114,6 +114,20 @@ final class Arguments {
         }
     }
 
+    /** Checks that {@code [at, at + length)} lies inside an array of {@code arrayLength} elements. */
+    static void arraySlice(String call, int arrayLength, int at, int length) {
+        if (at < 0) {
+            throw invalid(call + ": array index " + at + " is negative");
+        }
+        if (length < 0) {
+            throw invalid(call + ": length " + length + " is negative");
+        }
+        if (at > arrayLength - length) {
+            throw invalid(call + ": array index " + at + " + length " + length + " ends past the end of the "
+                    + arrayLength + "-byte array; pass a larger array or copy fewer bytes");
+        }
+    }
+
     static void pageAligned(Supplier<String> call, long offset, long pageSize) {
         if (offset % pageSize != 0) {
             throw invalid(call.get() + ": offset " + offset + " is not a multiple of the page size " + pageSize);

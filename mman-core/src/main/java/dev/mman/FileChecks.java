@@ -4,6 +4,7 @@ import static dev.mman.Mman.MAP_SHARED;
 import static dev.mman.Mman.PROT_WRITE;
 
 import dev.mman.internal.FileStatus;
+import dev.mman.internal.OpenedFile;
 import dev.mman.internal.Platform;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -36,13 +37,47 @@ final class FileChecks {
         try {
             attributes = Files.readAttributes(file, BasicFileAttributes.class);
         } catch (IOException missing) {
-            throw Arguments.invalid(call.get() + ": " + file + " does not exist");
+            throw missing(call, file);
         }
-        if (attributes.isDirectory()) {
-            throw Arguments.invalid(call.get() + ": " + file + " is a directory; map a regular file");
+        kind(call, file::toString, attributes.isDirectory() ? FileStatus.Kind.DIRECTORY
+                : attributes.isRegularFile() ? FileStatus.Kind.REGULAR : FileStatus.Kind.OTHER);
+    }
+
+    /**
+     * Opens a file to map it, with the checks of {@link #path} and {@link #length}, in one
+     * {@code open} and one {@code fstat} where the platform allows.
+     *
+     * @return the open descriptor, which the caller closes
+     */
+    static int open(Platform platform, Supplier<String> call, Path file, long offset, long size, boolean writable) {
+        OpenedFile opened = platform.openForMapping(file, writable);
+        if (opened.missing()) {
+            throw missing(call, file);
         }
-        if (!attributes.isRegularFile()) {
-            throw Arguments.invalid(call.get() + ": " + file + " is not a regular file; mman maps regular files only");
+        try {
+            kind(call, file::toString, opened.status().kind());
+            length(call, file.toString(), opened.status().size(), offset, size);
+            return opened.fd();
+        } catch (RuntimeException refused) {
+            if (opened.fd() >= 0) {
+                platform.closeFile(opened.fd());
+            }
+            throw refused;
+        }
+    }
+
+    private static MMapInvalidParameterException missing(Supplier<String> call, Path file) {
+        return Arguments.invalid(call.get() + ": " + file + " does not exist");
+    }
+
+    /** Refuses anything but a regular file; {@code name} names the file or descriptor in the message. */
+    private static void kind(Supplier<String> call, Supplier<String> name, FileStatus.Kind kind) {
+        switch (kind) {
+            case DIRECTORY -> throw Arguments.invalid(call.get() + ": " + name.get() + " is a directory; map a "
+                    + "regular file");
+            case OTHER -> throw Arguments.invalid(call.get() + ": " + name.get() + " is not a regular file; mman "
+                    + "maps regular files only");
+            case REGULAR -> { }
         }
     }
 
@@ -56,13 +91,7 @@ final class FileChecks {
         if (status == null) {
             throw Arguments.invalid(call.get() + ": fd " + fd + " is not an open file descriptor (closed already?)");
         }
-        switch (status.kind()) {
-            case DIRECTORY -> throw Arguments.invalid(call.get() + ": " + platform.describeFd(fd)
-                    + " is a directory; map a regular file");
-            case OTHER -> throw Arguments.invalid(call.get() + ": " + platform.describeFd(fd)
-                    + " is not a regular file; mman maps regular files only");
-            case REGULAR -> { }
-        }
+        kind(call, () -> platform.describeFd(fd), status.kind());
         if (!status.readable()) {
             throw Arguments.invalid(call.get() + ": " + platform.describeFd(fd) + " was opened write-only; "
                     + "a mapping needs a descriptor open for reading");
@@ -93,7 +122,7 @@ final class FileChecks {
         path(() -> "extend(" + file + ", " + length + ")", file);
         int fd = platform.openFile(file, true);
         try {
-            if (platform.fileStatus(fd).size() < length) {
+            if (platform.openedFileSize(fd) < length) {
                 platform.truncate(fd, length);
             }
         } finally {

@@ -61,10 +61,8 @@ final class MapFactory {
         }
         Platform platform = Platform.current();
         FileChecks.arguments(platform.allocationGranularity(), call, offset, size, prot, flags);
-        FileChecks.path(call, file);
-        int fd = platform.openFile(file, FileChecks.needsWrite(prot, flags));
+        int fd = FileChecks.open(platform, call, file, offset, size, FileChecks.needsWrite(prot, flags));
         try {
-            FileChecks.descriptor(platform, call, fd, offset, size, prot, flags);
             NativeRegion region = new NativeRegion(platform, platform.map(size, prot, flags, fd, offset), size);
             return new MemoryMap(region, size, prot, flags, "file " + file, file, offset);
         } finally {

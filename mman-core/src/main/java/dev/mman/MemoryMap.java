@@ -47,7 +47,9 @@ import java.util.function.Supplier;
  *
  * <h2>Threads</h2>
  * {@code read}, {@code write}, {@code fill} and views may be used from any number of threads at
- * once and take no lock. The control calls ({@code mprotect}, {@code msync}, {@code mlock},
+ * once and take no lock, but for one case: a fill of anonymous memory large enough to run as a C
+ * {@code memset} holds a shared lock, so that {@code close} and an {@code mprotect} that takes
+ * rights away wait for it to end. The control calls ({@code mprotect}, {@code msync}, {@code mlock},
  * {@code madvise}, residency, {@code close}) are serialized among themselves. Closing while
  * other threads read is safe: they get an exception, never stale or foreign memory.
  *
@@ -71,6 +73,8 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
     private final Object control = new Object();
     /** The current protection epoch; null once closed. Read without a lock on the hot path. */
     private volatile Epoch epoch;
+    /** {@code memset} for large fills of anonymous memory; null where fills stay with the JDK. */
+    private final NativeFill nativeFill;
 
     /**
      * The views valid under one protection. The arena is closed when rights are taken away, so
@@ -114,6 +118,7 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
         this.file = file;
         this.fileOffset = fileOffset;
         this.epoch = Epoch.withoutViews(prot);
+        this.nativeFill = NativeFill.forMapping(region, flags, control);
     }
 
     // ---------------------------------------------------------------- factories
@@ -395,6 +400,39 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
     }
 
     /**
+     * Copies {@code length} bytes starting at {@code offset} into part of an array the caller
+     * owns: the same bytes as {@link #read(int, long)}, without a new array per call. Use it for
+     * repeated or large reads, where allocating and zeroing that array costs more than the copy.
+     * A refused call leaves {@code into} as it was.
+     *
+     * @param offset where to start in the mapping, from 0
+     * @param into the array that receives the bytes
+     * @param at the index in {@code into} of the first byte
+     * @param length how many bytes, 0 or more
+     * @return the number of bytes copied, {@code length}
+     * @throws NullPointerException when {@code into} is null
+     * @throws MMapInvalidParameterException when {@code at} and {@code length} do not lie inside
+     *     {@code into}, or the range is not inside the mapping
+     * @throws MMapException when the mapping is closed, is not readable, or the backing file was
+     *     truncated below the range
+     */
+    public int read(long offset, byte[] into, int at, int length) {
+        Objects.requireNonNull(into, "into");
+        Arguments.arraySlice("read", into.length, at, length);
+        Epoch e = accessible("read", offset, length, PROT_READ);
+        try {
+            MemorySegment.copy(e.segment, ValueLayout.JAVA_BYTE, offset, into, at, length);
+            return length;
+        } catch (IllegalStateException raced) {
+            synchronized (control) {
+                return read(offset, into, at, length);
+            }
+        } catch (InternalError fault) {
+            throw truncated("read(" + offset + ", " + length + " bytes into the array at " + at + ")", fault);
+        }
+    }
+
+    /**
      * Copies {@code data} to the start of the mapping.
      *
      * @param data the bytes
@@ -451,6 +489,10 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
      * @throws MMapException when the mapping is closed or not writable, or the file was truncated
      */
     public void fill(long offset, long length, byte value) {
+        if (nativeFill != null && NativeFill.pays(length)) {
+            fillNatively(offset, length, value);
+            return;
+        }
         Epoch e = accessible("fill", offset, length, PROT_WRITE);
         try {
             e.segment.asSlice(offset, length).fill(value);
@@ -542,17 +584,22 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
                 throw region.backend().unsupported("mprotect");
             }
             retireViews(call, current, "the protection is unchanged");
-            // No view exists now. Until the kernel enforces the new protection, grant only the rights
-            // that both the old and the new one grant; an access that starts in between waits on the
-            // lock to create views, and then sees the new rights.
-            epoch = Epoch.withoutViews(current.prot & prot);
+            holdOffNativeFills();
             try {
-                region.protect(prot);
-            } catch (RuntimeException refused) {
-                epoch = Epoch.withoutViews(current.prot);
-                throw refused;
+                // No view exists now, and no native fill runs. Until the kernel enforces the new
+                // protection, grant only the rights that both the old and the new one grant; an access
+                // that starts in between waits on the lock to create views, and then sees the new rights.
+                epoch = Epoch.withoutViews(current.prot & prot);
+                try {
+                    region.protect(prot);
+                } catch (RuntimeException refused) {
+                    epoch = Epoch.withoutViews(current.prot);
+                    throw refused;
+                }
+                epoch = Epoch.withoutViews(prot);
+            } finally {
+                admitNativeFills();
             }
-            epoch = Epoch.withoutViews(prot);
         }
     }
 
@@ -796,8 +843,13 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
                 return;
             }
             retireViews(() -> "close()", e, "it stays mapped");
-            epoch = null;
-            region.release();
+            holdOffNativeFills();
+            try {
+                epoch = null;
+                region.release();
+            } finally {
+                admitNativeFills();
+            }
         }
     }
 
@@ -847,6 +899,24 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
         }
     }
 
+    /** Kept out of {@link #fill(long, long, byte)}, so that the small fills' path stays short enough to inline. */
+    private void fillNatively(long offset, long length, byte value) {
+        nativeFill.fill(() -> allowed("fill", offset, length, PROT_WRITE), region.address() + offset, length, value);
+    }
+
+    /** Waits until no native fill runs and keeps new ones out, when this mapping has native fills. */
+    private void holdOffNativeFills() {
+        if (nativeFill != null) {
+            nativeFill.exclude();
+        }
+    }
+
+    private void admitNativeFills() {
+        if (nativeFill != null) {
+            nativeFill.admit();
+        }
+    }
+
     // ---------------------------------------------------------------- checks
 
     private Epoch open(String call) {
@@ -861,13 +931,20 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
         return e;
     }
 
-    private Epoch accessible(String call, long offset, long length, int rights) {
+    /** Checks that the mapping is open, the range inside it and the rights granted now. */
+    private Epoch allowed(String call, long offset, long length, int rights) {
         Epoch e = open(call);
         Arguments.range(() -> call, offset, length, size);
         if (!e.allows(rights)) {
             throw new MMapException(call + " on " + this + " needs " + Flags.protection(rights)
                     + "; call mprotect(" + Flags.protection(e.prot | rights) + ") first");
         }
+        return e;
+    }
+
+    /** As {@link #allowed}, and makes sure the epoch has a segment to access the memory through. */
+    private Epoch accessible(String call, long offset, long length, int rights) {
+        Epoch e = allowed(call, offset, length, rights);
         if (e.segment == null) {
             withViews();
             return accessible(call, offset, length, rights);

@@ -152,7 +152,8 @@ public final class SharedMemory extends MemoryMap {
             fd = openExisting(platform, call, canonical);
         }
         try {
-            long existing = platform.fileStatus(fd).size();
+            // A new object is empty by definition: only an existing one needs an fstat.
+            long existing = created ? 0 : platform.openedFileSize(fd);
             if (existing == 0) {
                 platform.truncate(fd, size);
             } else if (existing != size) {
@@ -185,7 +186,7 @@ public final class SharedMemory extends MemoryMap {
         String canonical = SharedMemoryName.canonical(call, name, platform.sharedMemoryNameMax());
         int fd = openExisting(platform, call, canonical);
         try {
-            long size = platform.fileStatus(fd).size();
+            long size = platform.openedFileSize(fd);
             if (size == 0) {
                 throw new MMapException(call + ": " + canonical + " is empty: its creator has not sized it yet "
                         + "(or was killed doing so); retry, or unlink it and create it again");

@@ -29,6 +29,8 @@ public final class NoCrashScenarios {
     /** Accesses every worker makes before the mapping is closed or protected under it. */
     private static final int WARM_UP = 500;
     private static final long SIZE = 64 * 1024;
+    /** A fill this long, like one of the whole mapping, goes through memset. */
+    private static final long NATIVE_FILL_SLICE = 3 * NativeFill.THRESHOLD;
 
     private NoCrashScenarios() {}
 
@@ -45,6 +47,10 @@ public final class NoCrashScenarios {
             case "views-after-close" -> viewsAfterClose();
             case "view-write-after-mprotect-read" -> viewWriteAfterProtectRead();
             case "read-after-mprotect-none" -> readAfterProtectNone();
+            case "close-races-native-fills" -> race(rounds, MemoryMap::close, List.of(
+                    m -> i -> m.fill((byte) i), NoCrashScenarios::nativeSliceFiller));
+            case "mprotect-read-races-native-fills" -> race(rounds, m -> m.mprotect(PROT_READ),
+                    List.of(m -> i -> m.fill((byte) i), NoCrashScenarios::nativeSliceFiller));
             case "close-races-view-readers" -> race(rounds, MemoryMap::close, List.of(
                     m -> segmentReader(m.asSegment()), m -> bufferReader(m.asByteBuffer())));
             case "close-races-read-write" -> race(rounds, MemoryMap::close, List.of(
@@ -104,6 +110,7 @@ public final class NoCrashScenarios {
             byte[] head = m.read(100, 0);
             System.out.println("HEAD " + head[0] + " " + head[99]);
             Caught.report("read", () -> m.read(4096, 8192));
+            Caught.report("read-into", () -> m.read(8192, new byte[4096], 0, 4096));
             Caught.report("fill-range", () -> m.fill(8192, 4096, (byte) 1));
             Caught.report("fill-all", () -> m.fill((byte) 1));
             Caught.report("write", () -> m.write(new byte[16], 16384));
@@ -176,6 +183,12 @@ public final class NoCrashScenarios {
 
     private static long offset(long i) {
         return (i * 64) % SIZE;
+    }
+
+    /** Fills a memset-sized slice that moves through the mapping. */
+    private static Step nativeSliceFiller(MemoryMap m) {
+        long slots = m.size() / NATIVE_FILL_SLICE;
+        return i -> m.fill((i % slots) * NATIVE_FILL_SLICE, NATIVE_FILL_SLICE, (byte) i);
     }
 
     private static Step segmentReader(MemorySegment view) {

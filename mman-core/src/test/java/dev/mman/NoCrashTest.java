@@ -99,7 +99,15 @@ class NoCrashTest {
                 List.of(IllegalStateException.class),
                 List.of(IllegalStateException.class, IllegalArgumentException.class)),
         PROTECT_NONE_WHILE_CALLING_READ_AND_READING_A_VIEW("mprotect-none-races-readers",
-                List.of(MMapException.class), List.of(IllegalStateException.class));
+                List.of(MMapException.class), List.of(IllegalStateException.class)),
+        // Fills of anonymous memory this large run in memset, outside the JDK's protection: close and
+        // mprotect must wait for them, and each fill must see the new state once it may run.
+        CLOSE_WHILE_FILLING_NATIVELY("close-races-native-fills",
+                List.of(MMapException.class, IllegalStateException.class),
+                List.of(MMapException.class, IllegalStateException.class)),
+        PROTECT_READ_WHILE_FILLING_NATIVELY("mprotect-read-races-native-fills",
+                List.of(MMapException.class, IllegalStateException.class),
+                List.of(MMapException.class, IllegalStateException.class));
 
         final String scenario;
         final List<Class<? extends Throwable>> firstWorkerEnds;
@@ -168,7 +176,7 @@ class NoCrashTest {
     void fileTruncatedUnderLiveMappingGivesExceptionsNamingTheFile() {
         Path file = dir.resolve("shrinking.bin");
         ChildResult child = scenario("truncated-file", file.toString());
-        for (String call : new String[] {"read", "fill-range", "fill-all", "write"}) {
+        for (String call : new String[] {"read", "read-into", "fill-range", "fill-all", "write"}) {
             String message = assertCaught(child, call, MMapException.class);
             assertTrue(message.contains(file.toString()), call + " must name the file: " + message);
             assertTrue(message.contains("truncated"), call + " must say what happened: " + message);

@@ -54,9 +54,16 @@ public class SmallCopyBench {
         map.close();
     }
 
-    /** mman: the bytes as a new array. */
+    /** mman: the bytes copied into an existing array. */
     @Benchmark
     public byte[] read_mman() {
+        map.read(offset, target, 0, smallSize);
+        return target;
+    }
+
+    /** mman: the bytes as a new array ({@code read(size, offset)}). */
+    @Benchmark
+    public byte[] readNewArray_mman() {
         return map.read(smallSize, offset);
     }
 
@@ -74,11 +81,11 @@ public class SmallCopyBench {
     }
 
     /**
-     * The bare copy into a new array: the same work as mman's {@code read}, whose API returns a
-     * fresh array, so the difference to {@link #read_rawCopy} is the allocation.
+     * The bare copy into a new array: the same work as mman's allocating {@code read}, so the
+     * difference to {@link #read_rawCopy} is the allocation.
      */
     @Benchmark
-    public byte[] read_rawCopyNewArray() {
+    public byte[] readNewArray_rawCopyNewArray() {
         byte[] fresh = new byte[smallSize];
         MemorySegment.copy(view, ValueLayout.JAVA_BYTE, offset, fresh, 0, smallSize);
         return fresh;

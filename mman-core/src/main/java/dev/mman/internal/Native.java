@@ -49,6 +49,45 @@ final class Native {
     private static final ThreadLocal<MemorySegment> STATE =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE));
 
+    /** What a thread's scratch room holds at first: a path of this many bytes, or a {@code struct stat}. */
+    private static final long FIRST_SCRATCH_SIZE = 512;
+
+    /**
+     * Each thread's room for the by-reference arguments of one call (a path, a name, a
+     * {@code struct stat}), so that opening a file does not pay for an arena and a malloc per
+     * argument. A user fills it, makes its call and reads the result before it makes another
+     * call that needs the room.
+     */
+    private static final ThreadLocal<MemorySegment> SCRATCH =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(FIRST_SCRATCH_SIZE, 16));
+
+    /**
+     * This thread's scratch room, at least {@code bytes} long and aligned to 16.
+     *
+     * @param bytes how many bytes the call needs
+     * @return the room; its contents are whatever the last call left
+     */
+    static MemorySegment scratch(long bytes) {
+        MemorySegment room = SCRATCH.get();
+        if (room.byteSize() < bytes) {
+            room = Arena.ofAuto().allocate(bytes, 16);
+            SCRATCH.set(room);
+        }
+        return room;
+    }
+
+    /**
+     * {@code text} as a NUL-terminated UTF-8 string in this thread's scratch room.
+     *
+     * @param text a path or name
+     * @return the room, holding the string at offset 0
+     */
+    static MemorySegment scratchString(String text) {
+        MemorySegment room = scratch(text.length() * 3L + 1); // UTF-8 needs at most three bytes per char
+        room.setString(0, text);
+        return room;
+    }
+
     /**
      * Whether the C library has a function, for symbols that only newer OS releases have (or that
      * tell one OS from another).

@@ -1,8 +1,11 @@
 package dev.mman.internal;
 
 import dev.mman.Advice;
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * The operating system, as mman needs it: one implementation per OS makes the native calls.
@@ -110,6 +113,21 @@ public interface Platform {
     void advise(long address, long size, Advice advice, boolean writable);
 
     /**
+     * Sets every byte of a range to {@code value}, as the C library's {@code memset} does. The
+     * call does not check the range: the caller guarantees that it is mapped writable and stays
+     * so, and that no file behind it can shrink (a fault here would kill the process). This
+     * default fills through a segment; platforms with a C library call {@code memset}, which
+     * is faster for large ranges than the JDK's own fill.
+     *
+     * @param address the start
+     * @param length the length in bytes
+     * @param value the byte
+     */
+    default void fill(long address, long length, byte value) {
+        MemorySegment.ofAddress(address).reinterpret(length).fill(value);
+    }
+
+    /**
      * Reports which pages of a range are resident.
      *
      * @param address the start, page-aligned
@@ -126,6 +144,45 @@ public interface Platform {
      * @return the file descriptor
      */
     int openFile(Path path, boolean writable);
+
+    /**
+     * The length of the file behind a descriptor that mman opened itself for reading and
+     * writing. This default asks {@link #fileStatus}; POSIX platforms skip its {@code fcntl}, as
+     * the access mode is known.
+     *
+     * @param fd an open descriptor, from {@link #openFile} or {@link #sharedMemoryOpen}
+     * @return bytes
+     */
+    default long openedFileSize(int fd) {
+        return fileStatus(fd).size();
+    }
+
+    /**
+     * Opens a file that is about to be mapped and tells what it is, in as few system calls as the
+     * platform allows. It never blocks on a FIFO. The status's access mode is the one asked for.
+     * This default stats the path first and then asks {@link #openFile} and {@link #fileStatus};
+     * POSIX platforms open first and learn the rest from one {@code fstat}.
+     *
+     * @param path the file
+     * @param writable open for reading and writing, otherwise read-only
+     * @return the descriptor and its status, which the caller checks (and closes the descriptor
+     *     whatever it finds); {@link OpenedFile#missing()} when the path names nothing
+     * @throws dev.mman.MMapException when the file exists but cannot be opened (permissions)
+     */
+    default OpenedFile openForMapping(Path path, boolean writable) {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(path, BasicFileAttributes.class);
+        } catch (IOException missing) {
+            return OpenedFile.MISSING;
+        }
+        if (!attributes.isRegularFile()) {
+            FileStatus.Kind kind = attributes.isDirectory() ? FileStatus.Kind.DIRECTORY : FileStatus.Kind.OTHER;
+            return new OpenedFile(-1, new FileStatus(kind, 0, false, false));
+        }
+        int fd = openFile(path, writable);
+        return new OpenedFile(fd, fileStatus(fd));
+    }
 
     /**
      * Closes a descriptor from {@link #openFile}.

@@ -8,6 +8,8 @@ package dev.mman.internal;
  * @param createFlag {@code O_CREAT}
  * @param exclusiveFlag {@code O_EXCL}
  * @param closeOnExecFlag {@code O_CLOEXEC}, given to {@code open}
+ * @param noWaitFlags {@code O_NONBLOCK|O_NOCTTY}, given to {@code open} of a path about to be mapped:
+ *     a FIFO then cannot block the call and a terminal does not become the controlling one
  * @param sharedMemoryExtraFlags added to every {@code shm_open}: {@code O_CLOEXEC} on Linux; 0 on
  *     macOS, whose {@code shm_open} sets close-on-exec itself, as POSIX asks
  * @param rlimitMemlock {@code RLIMIT_MEMLOCK}
@@ -17,7 +19,7 @@ package dev.mman.internal;
  * @param variadicSharedMemoryOpen whether {@code shm_open} is declared with {@code ...} (macOS), which
  *     matters on arm64, where variadic arguments travel on the stack
  */
-record PosixAbi(PosixConstants constants, int createFlag, int exclusiveFlag, int closeOnExecFlag,
+record PosixAbi(PosixConstants constants, int createFlag, int exclusiveFlag, int closeOnExecFlag, int noWaitFlags,
         int sharedMemoryExtraFlags, int rlimitMemlock, long unlimited, StatLayout stat, String fstatSymbol,
         boolean variadicSharedMemoryOpen) {
 
@@ -37,7 +39,7 @@ record PosixAbi(PosixConstants constants, int createFlag, int exclusiveFlag, int
      * @return the values
      */
     static PosixAbi linux(String arch) {
-        return new PosixAbi(LinuxConstants.INSTANCE, 0x40, 0x80, 0x80000, 0x80000, 8, -1L,
+        return new PosixAbi(LinuxConstants.INSTANCE, 0x40, 0x80, 0x80000, 0x800 | 0x100, 0x80000, 8, -1L,
                 arch.equals("aarch64") ? StatLayout.LINUX_AARCH64 : StatLayout.LINUX_X86_64, "fstat", false);
     }
 
@@ -49,7 +51,7 @@ record PosixAbi(PosixConstants constants, int createFlag, int exclusiveFlag, int
      * @return the values
      */
     static PosixAbi darwin(String arch) {
-        return new PosixAbi(DarwinConstants.INSTANCE, 0x200, 0x800, 0x1000000, 0, 6, Long.MAX_VALUE,
+        return new PosixAbi(DarwinConstants.INSTANCE, 0x200, 0x800, 0x1000000, 0x4 | 0x20000, 0, 6, Long.MAX_VALUE,
                 StatLayout.DARWIN, arch.equals("aarch64") ? "fstat" : "fstat$INODE64", true);
     }
 }

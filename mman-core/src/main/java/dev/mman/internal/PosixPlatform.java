@@ -50,7 +50,11 @@ abstract class PosixPlatform implements Platform {
     private final MethodHandle shmOpen;
     private final MethodHandle shmUnlink;
     private final MethodHandle ftruncate;
+    /** Plain, not critical: a large fill takes long, and a critical call would hold off safepoints. */
+    private final MethodHandle memset;
     private final int enoent;
+    private final int enotdir;
+    private final int eisdir;
     private final int eexist;
     private final int ebadf;
     private final int eacces;
@@ -82,8 +86,11 @@ abstract class PosixPlatform implements Platform {
                 : Native.withErrno("shm_open", shmOpenType);
         shmUnlink = Native.withErrno("shm_unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         ftruncate = Native.withErrno("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+        memset = Native.plain("memset", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_LONG));
         ErrnoTable errnos = constants.errno();
         enoent = errnos.number("ENOENT");
+        enotdir = errnos.number("ENOTDIR");
+        eisdir = errnos.number("EISDIR");
         eexist = errnos.number("EEXIST");
         ebadf = errnos.number("EBADF");
         eacces = errnos.number("EACCES");
@@ -209,6 +216,15 @@ abstract class PosixPlatform implements Platform {
     }
 
     @Override
+    public void fill(long address, long length, byte value) {
+        try {
+            long ignored = (long) memset.invokeExact(address, (int) value, length);
+        } catch (Throwable t) {
+            throw new MMapException(rangeRequest("memset", address, length) + " could not be called", t);
+        }
+    }
+
+    @Override
     public byte[] residency(long address, long size) {
         long pages = (size + pageSize - 1) / pageSize;
         try (Arena arena = Arena.ofConfined()) {
@@ -222,13 +238,53 @@ abstract class PosixPlatform implements Platform {
     @Override
     public int openFile(Path path, boolean writable) {
         int mode = (writable ? PosixAbi.READ_WRITE : PosixAbi.READ_ONLY) | abi.closeOnExecFlag();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment name = arena.allocateFrom(path.toString());
-            return (int) call(() -> "open(" + path + ", " + (writable ? "O_RDWR" : "O_RDONLY") + ")", errno -> errno == eacces
-                            ? "the file's permissions do not allow " + (writable ? "writing" : "reading")
-                            : null, false,
-                    state -> (int) open.invokeExact(state, name, mode, 0));
+        MemorySegment name = Native.scratchString(path.toString());
+        return (int) call(() -> openRequest(path, writable), openHint(writable), false,
+                state -> (int) open.invokeExact(state, name, mode, 0));
+    }
+
+    /**
+     * One {@code open} and one {@code fstat}: "missing" and "directory" come from open's errno and
+     * the file's kind and size from fstat, and the access mode is known, so neither a stat of the
+     * path nor {@code fcntl} is needed.
+     */
+    @Override
+    public OpenedFile openForMapping(Path path, boolean writable) {
+        int mode = (writable ? PosixAbi.READ_WRITE : PosixAbi.READ_ONLY) | abi.closeOnExecFlag() | abi.noWaitFlags();
+        MemorySegment state = Native.callState();
+        int fd;
+        try {
+            fd = (int) open.invokeExact(state, Native.scratchString(path.toString()), mode, 0);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new MMapException(openRequest(path, writable) + " could not be called", t);
         }
+        if (fd == -1) {
+            int errno = Native.errno(state);
+            if (errno == enoent || errno == enotdir) {
+                return OpenedFile.MISSING;
+            }
+            if (errno == eisdir) {
+                return OpenedFile.DIRECTORY;
+            }
+            throw failure(openRequest(path, writable), errno, openHint(writable), false);
+        }
+        try {
+            return new OpenedFile(fd, status(fd, true, writable));
+        } catch (RuntimeException fstatFailed) {
+            closeFile(fd);
+            throw fstatFailed;
+        }
+    }
+
+    private static String openRequest(Path path, boolean writable) {
+        return "open(" + path + ", " + (writable ? "O_RDWR" : "O_RDONLY") + ")";
+    }
+
+    private IntFunction<String> openHint(boolean writable) {
+        return errno -> errno == eacces ? "the file's permissions do not allow " + (writable ? "writing" : "reading")
+                : null;
     }
 
     @Override
@@ -238,20 +294,28 @@ abstract class PosixPlatform implements Platform {
 
     @Override
     public FileStatus fileStatus(int fd) {
-        try (Arena arena = Arena.ofConfined()) {
-            int accessMode = (int) call(() -> "fcntl(" + fd + ", F_GETFL)", NO_HINT, false, ebadf,
-                    state -> (int) fcntl.invokeExact(state, fd, PosixAbi.GET_STATUS_FLAGS));
-            if (accessMode == -1) {
-                return null;
-            }
-            StatLayout layout = abi.stat();
-            MemorySegment stat = arena.allocate(layout.byteSize(), 16);
-            call(() -> "fstat(" + fd + ")", NO_HINT, false, s -> (int) fstat.invokeExact(s, fd, stat));
-            FileStatus.Kind kind = StatLayout.kind(layout.mode(stat));
-            long size = kind == FileStatus.Kind.REGULAR ? layout.size(stat) : 0;
-            int access = accessMode & PosixAbi.ACCESS_MODE;
-            return new FileStatus(kind, size, access != 1, access != PosixAbi.READ_ONLY);
+        int accessMode = (int) call(() -> "fcntl(" + fd + ", F_GETFL)", NO_HINT, false, ebadf,
+                state -> (int) fcntl.invokeExact(state, fd, PosixAbi.GET_STATUS_FLAGS));
+        if (accessMode == -1) {
+            return null;
         }
+        int access = accessMode & PosixAbi.ACCESS_MODE;
+        return status(fd, access != 1, access != PosixAbi.READ_ONLY);
+    }
+
+    @Override
+    public long openedFileSize(int fd) {
+        return status(fd, true, true).size();
+    }
+
+    /** The kind and size from one {@code fstat}, with an access mode the caller knows. */
+    private FileStatus status(int fd, boolean readable, boolean writable) {
+        StatLayout layout = abi.stat();
+        MemorySegment stat = Native.scratch(layout.byteSize());
+        call(() -> "fstat(" + fd + ")", NO_HINT, false, s -> (int) fstat.invokeExact(s, fd, stat));
+        FileStatus.Kind kind = StatLayout.kind(layout.mode(stat));
+        long size = kind == FileStatus.Kind.REGULAR ? layout.size(stat) : 0;
+        return new FileStatus(kind, size, readable, writable);
     }
 
     @Override
@@ -279,21 +343,17 @@ abstract class PosixPlatform implements Platform {
     /** shm_open, returning -1 instead of failing when errno is {@code absent}. */
     private int sharedMemory(String request, String name, int flags, int mode, int absent) {
         int allFlags = flags | abi.sharedMemoryExtraFlags();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment cName = arena.allocateFrom(name);
-            return (int) call(() -> request, errno -> errno == eacces
-                            ? "another user owns that name and its permissions do not let you in" : null, false,
-                    absent, state -> (int) shmOpen.invokeExact(state, cName, allFlags, mode));
-        }
+        MemorySegment cName = Native.scratchString(name);
+        return (int) call(() -> request, errno -> errno == eacces
+                        ? "another user owns that name and its permissions do not let you in" : null, false,
+                absent, state -> (int) shmOpen.invokeExact(state, cName, allFlags, mode));
     }
 
     @Override
     public boolean sharedMemoryUnlink(String name) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment cName = arena.allocateFrom(name);
-            return call(() -> "shm_unlink(" + name + ")", NO_HINT, false, enoent,
-                    state -> (int) shmUnlink.invokeExact(state, cName)) == 0;
-        }
+        MemorySegment cName = Native.scratchString(name);
+        return call(() -> "shm_unlink(" + name + ")", NO_HINT, false, enoent,
+                state -> (int) shmUnlink.invokeExact(state, cName)) == 0;
     }
 
     @Override

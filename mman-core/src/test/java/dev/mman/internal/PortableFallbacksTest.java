@@ -72,7 +72,7 @@ class PortableFallbacksTest {
     /** The shared POSIX code with the constants above, on this Linux machine. */
     private static final class PopulateLessPlatform extends PosixPlatform implements WithoutLinuxExtras {
         PopulateLessPlatform() {
-            super(new PosixAbi(WITHOUT_POPULATE, 0x40, 0x80, 0x80000, 0x80000, 8, -1L,
+            super(new PosixAbi(WITHOUT_POPULATE, 0x40, 0x80, 0x80000, 0x800 | 0x100, 0x80000, 8, -1L,
                     PosixAbi.linux(System.getProperty("os.arch")).stat(), "fstat", false));
         }
 

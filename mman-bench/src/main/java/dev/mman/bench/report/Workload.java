@@ -27,14 +27,16 @@ public record Workload(String group, String title, String explanation, boolean t
     /** Every workload of the suite, in report order. */
     public static final List<Workload> ALL = List.of(
             new Workload("AnonCopy", "read / write, anonymous memory",
-                    "`MemoryMap.read(size, 0)` (returns a new array) and `write(array, 0)` against C `memcpy` "
-                            + "between a mapping and a heap buffer, and `MemorySegment.copy` on "
-                            + "`Arena.ofConfined().allocate` memory into/out of a preallocated array.",
+                    "`MemoryMap.read(0, array, 0, size)` (into a preallocated array) and `write(array, 0)` "
+                            + "against C `memcpy` between a mapping and a heap buffer, and `MemorySegment.copy` on "
+                            + "`Arena.ofConfined().allocate` memory into/out of a preallocated array. `readNewArray`: "
+                            + "`read(size, 0)`, which returns a new array per call, for context (no goal).",
                     true, 0, List.of(
                             new Goal("c", THROUGHPUT_AT_LEAST, 0.90),
                             new Goal("arena", THROUGHPUT_AT_LEAST, 1.0))),
             new Workload("FileCopy", "read / write, shared file mapping",
-                    "The same copies on a `MAP_SHARED` mapping of a page-cached file. Java alternatives: "
+                    "The same copies on a `MAP_SHARED` mapping of a page-cached file (and the same "
+                            + "`readNewArray` context row). Java alternatives: "
                             + "`MappedByteBuffer` absolute bulk `get`/`put`, `FileChannel.map(..., Arena)` with "
                             + "`MemorySegment.copy`, Agrona `UnsafeBuffer` over `IoUtil.mapExistingFile`.",
                     true, 0, List.of(
@@ -43,10 +45,10 @@ public record Workload(String group, String title, String explanation, boolean t
                             new Goal("segment", THROUGHPUT_AT_LEAST, 1.0),
                             new Goal("agrona", THROUGHPUT_AT_LEAST, 1.0))),
             new Workload("SmallCopy", "read / write, 16 B and 4 KiB",
-                    "mman's per-call cost: `read(size, offset)` / `write(array, offset)` against a bare "
-                            + "`MemorySegment.copy` of the same bytes of the same mapping into a preallocated array. "
-                            + "mman's `read` returns a new array by contract, so `rawCopyNewArray` (allocate, then "
-                            + "copy: the same work) is shown for context.",
+                    "mman's per-call cost: `read(offset, array, 0, size)` / `write(array, offset)` against a "
+                            + "bare `MemorySegment.copy` of the same bytes of the same mapping into a preallocated "
+                            + "array. `readNewArray`: mman's `read(size, offset)`, which returns a new array, beside "
+                            + "`rawCopyNewArray` (allocate, then copy: the same work), for context.",
                     false, 0, List.of(
                             new Goal("rawCopy", TIME_AT_MOST, 1.5),
                             new Goal("rawCopyNewArray", INFORMATIONAL, 0))),
@@ -110,9 +112,13 @@ public record Workload(String group, String title, String explanation, boolean t
                     "A 32-byte message there and back between this JVM and a child JVM over two `SpscRingBuffer`s "
                             + "in one `SharedMemory`. `spin`: both sides busy-poll; C: two forked processes "
                             + "spinning on two shared words. `futex`: both sides use the blocking `read(handler, "
-                            + "limit, timeout)` (spin, yield, then FUTEX_WAIT); C: FUTEX_WAIT / FUTEX_WAKE on "
-                            + "shared words with no spinning at all.",
-                    false, 0, List.of(new Goal("c", TIME_AT_MOST, 1.5))),
+                            + "limit, timeout)` (poll 200 times with a spin hint, 50 times with a yield, then "
+                            + "announce the sleep and FUTEX_WAIT; the writer wakes only an announced sleeper); C "
+                            + "(`c`): the same steps on shared words. `cFutexOnly`, for context: FUTEX_WAIT at "
+                            + "once and a FUTEX_WAKE call on every publish, with no spinning at all.",
+                    false, 0, List.of(
+                            new Goal("c", TIME_AT_MOST, 1.5),
+                            new Goal("cFutexOnly", INFORMATIONAL, 0))),
             new Workload("SharedLock", "uncontended lock + unlock",
                     "`SharedLock.lock()` + `unlock()` in named shared memory, no other process. Context: the "
                             + "JDK's in-process `ReentrantLock`, and C: a process-shared `pthread_mutex` "
