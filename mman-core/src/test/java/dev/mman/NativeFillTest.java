@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertThrowsExactly;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mman.internal.Platform;
+import dev.mman.testing.NativeOnly;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +64,7 @@ class NativeFillTest {
     }
 
     @Test
+    @NativeOnly("mprotect")
     void nativeFillStillRefusesWithoutWriteRightsAndAfterClose() {
         MemoryMap m = MemoryMap.createAnonymous(SIZE);
         m.mprotect(PROT_READ);
