@@ -15,8 +15,8 @@ import java.util.stream.StreamSupport;
 /**
  * Fixed-size records of a file, read as zero-copy {@link MemorySegment} views through a window
  * that slides over the file. Files far larger than RAM or the address space stream through,
- * because only one window (64 MiB unless told otherwise) is mapped at a time, with
- * {@code MADV_SEQUENTIAL}. Windows are mapped with the selected {@link Backend}, except that
+ * because only one window (64 MiB unless told otherwise) is mapped at a time, populated as it is
+ * mapped ({@code MAP_POPULATE}) and advised {@code MADV_SEQUENTIAL}. Windows are mapped with the selected {@link Backend}, except that
  * {@code NIO} uses {@code JDK} windows: a {@code MappedByteBuffer} cannot be unmapped on request.
  *
  * <pre>{@code

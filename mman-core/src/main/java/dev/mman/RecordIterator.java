@@ -1,5 +1,6 @@
 package dev.mman;
 
+import static dev.mman.Mman.MAP_POPULATE;
 import static dev.mman.Mman.MAP_SHARED;
 import static dev.mman.Mman.PROT_READ;
 
@@ -29,6 +30,8 @@ public final class RecordIterator implements Iterator<MemorySegment>, AutoClosea
     private static final class Window implements Runnable {
         private final Path file;
         private MemoryMap map;
+        /** The whole window's view, fetched once per window rather than once per record. */
+        private MemorySegment view;
         private long startOffset;
         private long endRecord;
         private boolean released;
@@ -47,6 +50,7 @@ public final class RecordIterator implements Iterator<MemorySegment>, AutoClosea
             if (map != null) {
                 map.close();
                 map = null;
+                view = null;
             }
         }
     }
@@ -89,7 +93,7 @@ public final class RecordIterator implements Iterator<MemorySegment>, AutoClosea
         }
         long offset = next * recordSize - window.startOffset;
         next++;
-        return window.map.asSegment().asSlice(offset, recordSize);
+        return window.view.asSlice(offset, recordSize);
     }
 
     /**
@@ -109,12 +113,15 @@ public final class RecordIterator implements Iterator<MemorySegment>, AutoClosea
         long wanted = Math.max(windowSize, start - mapStart + recordSize);
         long fileEnd = records * recordSize;
         long length = Math.min(wanted, fileEnd - mapStart);
-        MemoryMap map = MemoryMap.createFileMapping(window.file, mapStart, length, PROT_READ, MAP_SHARED,
-                windowBackend());
+        // Every page of the window is read, so the page tables are filled at once (MAP_POPULATE)
+        // instead of by one fault per few pages as the iteration reaches them.
+        MemoryMap map = MemoryMap.createFileMapping(window.file, mapStart, length, PROT_READ,
+                MAP_SHARED | MAP_POPULATE, windowBackend());
         if (map.backend() == Backend.NATIVE) {
             map.madvise(Advice.SEQUENTIAL);
         }
         window.map = map;
+        window.view = map.asSegment();
         window.startOffset = mapStart;
         window.endRecord = Math.min(records, (mapStart + length) / recordSize);
     }

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Linux on x86_64 and aarch64, through glibc or musl: what {@link PosixPlatform} leaves out
@@ -146,36 +147,33 @@ final class LinuxPlatform extends PosixPlatform {
 
     @Override
     public boolean futexWait(MemorySegment word, int expected, long timeoutNanos) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment timeout = arena.allocate(JAVA_LONG, 2);
-            timeout.setAtIndex(JAVA_LONG, 0, timeoutNanos / NANOS_PER_SECOND);
-            timeout.setAtIndex(JAVA_LONG, 1, timeoutNanos % NANOS_PER_SECOND);
-            int errno = futex(arena, "futex(FUTEX_WAIT, " + expected + ", " + timeoutNanos + " ns)", word,
-                    FUTEX_WAIT, expected, timeout);
-            return errno != ETIMEDOUT;
-        }
+        MemorySegment timeout = Native.scratch(2 * JAVA_LONG.byteSize()); // a struct timespec
+        timeout.setAtIndex(JAVA_LONG, 0, timeoutNanos / NANOS_PER_SECOND);
+        timeout.setAtIndex(JAVA_LONG, 1, timeoutNanos % NANOS_PER_SECOND);
+        int errno = futex(() -> "futex(FUTEX_WAIT, " + expected + ", " + timeoutNanos + " ns)", word,
+                FUTEX_WAIT, expected, timeout);
+        return errno != ETIMEDOUT;
     }
 
     @Override
     public int futexWake(MemorySegment word, int count) {
-        try (Arena arena = Arena.ofConfined()) {
-            return -futex(arena, "futex(FUTEX_WAKE, " + count + ")", word, FUTEX_WAKE, count, MemorySegment.NULL);
-        }
+        return -futex(() -> "futex(FUTEX_WAKE, " + count + ")", word, FUTEX_WAKE, count, MemorySegment.NULL);
     }
 
     /**
-     * One futex call. Returns the errno of an expected failure (EAGAIN, EINTR, ETIMEDOUT) or, on
-     * success, minus the call's result, and throws for any other failure.
+     * One futex call, allocation-free: the thread's own call state and scratch room. Returns the
+     * errno of an expected failure (EAGAIN, EINTR, ETIMEDOUT) or, on success, minus the call's
+     * result, and throws for any other failure.
      */
-    private int futex(Arena arena, String request, MemorySegment word, long op, long value, MemorySegment timeout) {
-        MemorySegment state = Native.callState(arena);
+    private int futex(Supplier<String> request, MemorySegment word, long op, long value, MemorySegment timeout) {
+        MemorySegment state = Native.callState();
         long result;
         try {
             result = (long) SYSCALL_FUTEX.invokeExact(state, sysFutex, word, op, value, timeout, 0L, 0L);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
-            throw new MMapException(request + " could not be called", t);
+            throw new MMapException(request.get() + " could not be called", t);
         }
         if (result != -1) {
             return (int) -result;
@@ -184,7 +182,7 @@ final class LinuxPlatform extends PosixPlatform {
         if (errno == EAGAIN || errno == EINTR || errno == ETIMEDOUT) {
             return errno;
         }
-        throw failure(request + " on 0x" + Long.toHexString(word.address()), errno, NO_HINT, false);
+        throw failure(request.get() + " on 0x" + Long.toHexString(word.address()), errno, NO_HINT, false);
     }
 
     @Override
