@@ -39,8 +39,7 @@ final class FileChecks {
         } catch (IOException missing) {
             throw missing(call, file);
         }
-        kind(call, file::toString, attributes.isDirectory() ? FileStatus.Kind.DIRECTORY
-                : attributes.isRegularFile() ? FileStatus.Kind.REGULAR : FileStatus.Kind.OTHER);
+        kind(call, file::toString, FileStatus.Kind.of(attributes));
     }
 
     /**

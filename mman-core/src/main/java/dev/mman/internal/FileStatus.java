@@ -1,5 +1,7 @@
 package dev.mman.internal;
 
+import java.nio.file.attribute.BasicFileAttributes;
+
 /**
  * What mman needs to know about an open file descriptor before it maps it.
  *
@@ -17,6 +19,16 @@ public record FileStatus(Kind kind, long size, boolean readable, boolean writabl
         /** A directory. */
         DIRECTORY,
         /** Anything else: a pipe, socket or device. */
-        OTHER
+        OTHER;
+
+        /**
+         * The kind of the file that {@code attributes} describe.
+         *
+         * @param attributes what {@code Files.readAttributes} found
+         * @return its kind
+         */
+        public static Kind of(BasicFileAttributes attributes) {
+            return attributes.isRegularFile() ? REGULAR : attributes.isDirectory() ? DIRECTORY : OTHER;
+        }
     }
 }

@@ -176,8 +176,8 @@ public interface Platform {
         } catch (IOException missing) {
             return OpenedFile.MISSING;
         }
-        if (!attributes.isRegularFile()) {
-            FileStatus.Kind kind = attributes.isDirectory() ? FileStatus.Kind.DIRECTORY : FileStatus.Kind.OTHER;
+        FileStatus.Kind kind = FileStatus.Kind.of(attributes);
+        if (kind != FileStatus.Kind.REGULAR) {
             return new OpenedFile(-1, new FileStatus(kind, 0, false, false));
         }
         int fd = openFile(path, writable);

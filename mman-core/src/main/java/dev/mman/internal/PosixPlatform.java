@@ -15,6 +15,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
 import java.util.function.IntFunction;
+import java.util.function.IntPredicate;
 import java.util.function.Supplier;
 
 /**
@@ -29,6 +30,8 @@ abstract class PosixPlatform implements Platform {
 
     /** A hint function for calls that have nothing to add to the errno. */
     static final IntFunction<String> NO_HINT = errno -> null;
+    /** For calls that tolerate no failure. */
+    private static final IntPredicate NO_ERRNO = errno -> false;
 
     final PosixConstants constants;
     final PosixAbi abi;
@@ -251,24 +254,12 @@ abstract class PosixPlatform implements Platform {
     @Override
     public OpenedFile openForMapping(Path path, boolean writable) {
         int mode = (writable ? PosixAbi.READ_WRITE : PosixAbi.READ_ONLY) | abi.closeOnExecFlag() | abi.noWaitFlags();
-        MemorySegment state = Native.callState();
-        int fd;
-        try {
-            fd = (int) open.invokeExact(state, Native.scratchString(path.toString()), mode, 0);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new MMapException(openRequest(path, writable) + " could not be called", t);
-        }
+        MemorySegment name = Native.scratchString(path.toString());
+        int fd = (int) call(() -> openRequest(path, writable), openHint(writable), false,
+                errno -> errno == enoent || errno == enotdir || errno == eisdir,
+                state -> (int) open.invokeExact(state, name, mode, 0));
         if (fd == -1) {
-            int errno = Native.errno(state);
-            if (errno == enoent || errno == enotdir) {
-                return OpenedFile.MISSING;
-            }
-            if (errno == eisdir) {
-                return OpenedFile.DIRECTORY;
-            }
-            throw failure(openRequest(path, writable), errno, openHint(writable), false);
+            return Native.errno(Native.callState()) == eisdir ? OpenedFile.DIRECTORY : OpenedFile.MISSING;
         }
         try {
             return new OpenedFile(fd, status(fd, true, writable));
@@ -382,11 +373,20 @@ abstract class PosixPlatform implements Platform {
      * costs more than the system calls that mprotect, mlock or munmap make.
      */
     final long call(Supplier<String> request, IntFunction<String> hint, boolean allocation, Call call) {
-        return call(request, hint, allocation, 0, call);
+        return call(request, hint, allocation, NO_ERRNO, call);
     }
 
     /** Makes a call; returns -1 when it fails with errno {@code tolerated}, and throws otherwise. */
     final long call(Supplier<String> request, IntFunction<String> hint, boolean allocation, int tolerated,
+            Call call) {
+        return call(request, hint, allocation, errno -> errno == tolerated, call);
+    }
+
+    /**
+     * Makes a call; returns -1 when it fails with an errno that {@code tolerated} accepts (the caller
+     * reads which from {@link Native#callState()}), and throws otherwise.
+     */
+    final long call(Supplier<String> request, IntFunction<String> hint, boolean allocation, IntPredicate tolerated,
             Call call) {
         MemorySegment state = Native.callState();
         long result;
@@ -397,7 +397,7 @@ abstract class PosixPlatform implements Platform {
         } catch (Throwable t) {
             throw new MMapException(request.get() + " could not be called", t);
         }
-        if (result == -1 && Native.errno(state) != tolerated) {
+        if (result == -1 && !tolerated.test(Native.errno(state))) {
             throw failure(request.get(), Native.errno(state), hint, allocation);
         }
         return result;
