@@ -114,6 +114,15 @@ final class Arguments {
         }
     }
 
+    /** The range of a control call ({@code msync}, {@code madvise}): not empty, inside the mapping, page-aligned. */
+    static void controlRange(Supplier<String> call, long offset, long length, long size, long pageSize) {
+        if (length <= 0) {
+            throw invalid(call.get() + ": length " + length + " is not positive");
+        }
+        range(call, offset, length, size);
+        pageAligned(call, offset, pageSize);
+    }
+
     /** Checks that {@code [at, at + length)} lies inside an array of {@code arrayLength} elements. */
     static void arraySlice(String call, int arrayLength, int at, int length) {
         if (at < 0) {

@@ -72,11 +72,6 @@ record JdkRegion(Arena arena, MemorySegment segment, boolean fileBacked) impleme
     }
 
     @Override
-    public void protect(int prot) {
-        throw Backend.JDK.unsupported("mprotect");
-    }
-
-    @Override
     public void sync(long offset, long length, int flags) {
         if (fileBacked) {
             segment.asSlice(offset, length).force(); // always synchronous: the JDK has no MS_ASYNC
@@ -84,30 +79,10 @@ record JdkRegion(Arena arena, MemorySegment segment, boolean fileBacked) impleme
     }
 
     @Override
-    public void lock() {
-        throw Backend.JDK.unsupported("mlock");
-    }
-
-    @Override
-    public void unlock() {
-        throw Backend.JDK.unsupported("munlock");
-    }
-
-    @Override
-    public void advise(long offset, long length, Advice advice, boolean populateForWrite) {
-        throw Backend.JDK.unsupported("madvise");
-    }
-
-    @Override
     public void prefault(boolean forWrite) {
         if (fileBacked) {
             segment.load();
         }
-    }
-
-    @Override
-    public byte[] residency() {
-        throw Backend.JDK.unsupported("residency (mincore)");
     }
 
     @Override

@@ -1,18 +1,26 @@
 package dev.mman;
 
 import static dev.mman.Mman.MAP_ANONYMOUS;
+import static dev.mman.Mman.MAP_PRIVATE;
+import static dev.mman.Mman.PROT_READ;
+import static dev.mman.Mman.PROT_WRITE;
 
+import dev.mman.MappingGuard.Epoch;
 import dev.mman.internal.Flags;
 import dev.mman.internal.Platform;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
  * Makes the mappings behind {@link MemoryMap}'s factories: checks the arguments, asks the chosen
- * backend for the memory, and wraps it.
+ * backend for the memory, and wraps it; and maps again for {@link MemoryMap#resize}.
  */
 final class MapFactory {
+
+    /** What a refused resize leaves of the old mapping. */
+    private static final String UNCHANGED = "it stays mapped as it was";
 
     private MapFactory() {}
 
@@ -31,7 +39,7 @@ final class MapFactory {
             case JDK -> JdkRegion.anonymous(size, prot, flags);
             case NIO -> NioRegion.anonymous(size, prot, flags);
         };
-        return new MemoryMap(region, size, prot, flags | MAP_ANONYMOUS, "anonymous memory");
+        return new MemoryMap(region, size, prot, flags | MAP_ANONYMOUS, "anonymous memory", null, 0);
     }
 
     static MemoryMap descriptor(int fd, long offset, long size, int prot, int flags) {
@@ -44,7 +52,7 @@ final class MapFactory {
         FileChecks.arguments(platform.allocationGranularity(), call, offset, size, prot, flags);
         FileChecks.descriptor(platform, call, fd, offset, size, prot, flags);
         NativeRegion region = new NativeRegion(platform, platform.map(size, prot, flags, fd, offset), size);
-        return new MemoryMap(region, size, prot, flags, platform.describeFd(fd));
+        return new MemoryMap(region, size, prot, flags, platform.describeFd(fd), null, 0);
     }
 
     static MemoryMap file(Path file, long offset, long size, int prot, int flags, Backend backend) {
@@ -67,6 +75,60 @@ final class MapFactory {
             return new MemoryMap(region, size, prot, flags, "file " + file, file, offset);
         } finally {
             platform.closeFile(fd);
+        }
+    }
+
+    /**
+     * {@link MemoryMap#resize}: one {@code mremap} where the platform moves mappings in place,
+     * otherwise the file mapped again at the new size. Either way the old mapping ends only once
+     * its successor exists, so that a refusal leaves it as it was.
+     */
+    static MemoryMap resized(MemoryMap map, long newSize) {
+        String call = "resize(" + newSize + ")";
+        Arguments.size(() -> call, newSize);
+        return map.guard.compute(() -> call, e -> {
+            if (map.file == null) {
+                throw new MMapException(call + " on " + map + ": only a mapping created from a Path can be resized; "
+                        + "map the file by path, or map a new range yourself");
+            }
+            if (!(map.region instanceof NativeRegion mapped) || !mapped.platform().remapsInPlace()) {
+                return mapAgain(map, call, e, newSize);
+            }
+            FileChecks.extend(mapped.platform(), map.file, map.fileOffset + newSize);
+            NativeRegion moved = map.guard.handOver(() -> call, e, UNCHANGED, () -> mapped.remap(newSize));
+            return new MemoryMap(moved, newSize, e.prot(), map.flags, map.source, map.file, map.fileOffset);
+        });
+    }
+
+    /**
+     * Resizes without {@code mremap}: maps the file again at the new size, carries a private
+     * mapping's own changes across, and only then lets go of the old mapping.
+     */
+    private static MemoryMap mapAgain(MemoryMap map, String call, Epoch e, long newSize) {
+        Backend backend = map.region.backend();
+        // Only a readable private mapping can have changes of its own to carry; the JDK backends
+        // cannot change rights, so there a read-only one never had any.
+        boolean carry = (map.flags & MAP_PRIVATE) != 0 && e.allows(PROT_READ)
+                && (backend == Backend.NATIVE || e.allows(PROT_WRITE));
+        FileChecks.extend(backend, map.file, map.fileOffset + newSize);
+        MemoryMap fresh = file(map.file, map.fileOffset, newSize, carry ? e.prot() | PROT_WRITE : e.prot(), map.flags,
+                backend);
+        try {
+            Epoch current = e;
+            if (carry) {
+                current = map.guard.viewable(call);
+                MemorySegment.copy(current.segment(), 0, fresh.asSegment(), 0, Math.min(map.size(), newSize));
+                if (fresh.protection() != current.prot()) {
+                    fresh.mprotect(current.prot());
+                }
+            }
+            return map.guard.handOver(() -> call, current, UNCHANGED, () -> {
+                map.region.release();
+                return fresh;
+            });
+        } catch (RuntimeException refused) {
+            fresh.close();
+            throw refused;
         }
     }
 }

@@ -86,11 +86,6 @@ record NioRegion(ByteBuffer buffer, boolean fileBacked) implements Region {
     }
 
     @Override
-    public void protect(int prot) {
-        throw Backend.NIO.unsupported("mprotect");
-    }
-
-    @Override
     public void sync(long offset, long length, int flags) {
         if (fileBacked) {
             ((MappedByteBuffer) buffer).force((int) offset, (int) length);
@@ -98,30 +93,10 @@ record NioRegion(ByteBuffer buffer, boolean fileBacked) implements Region {
     }
 
     @Override
-    public void lock() {
-        throw Backend.NIO.unsupported("mlock");
-    }
-
-    @Override
-    public void unlock() {
-        throw Backend.NIO.unsupported("munlock");
-    }
-
-    @Override
-    public void advise(long offset, long length, Advice advice, boolean populateForWrite) {
-        throw Backend.NIO.unsupported("madvise");
-    }
-
-    @Override
     public void prefault(boolean forWrite) {
         if (fileBacked) {
             ((MappedByteBuffer) buffer).load();
         }
-    }
-
-    @Override
-    public byte[] residency() {
-        throw Backend.NIO.unsupported("residency (mincore)");
     }
 
     @Override

@@ -4,10 +4,11 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The memory behind one {@link MemoryMap}, as one {@link Backend} provides it. {@code MemoryMap}
- * keeps the state and the safety rules; a region only does what its machinery can, and throws
- * {@link UnsupportedOperationException} (from {@link Backend#unsupported}) for the rest. Offsets are
- * relative to the start of the region and already checked.
+ * The memory behind one {@link MemoryMap}, as one {@link Backend} provides it. {@link MappingGuard}
+ * keeps the state and the safety rules; a region only does what its machinery can. The calls that
+ * only {@code NATIVE} can make are default methods that throw {@link UnsupportedOperationException}
+ * (from {@link Backend#unsupported}). Offsets are relative to the start of the region and already
+ * checked.
  */
 sealed interface Region permits NativeRegion, JdkRegion, NioRegion {
 
@@ -29,15 +30,24 @@ sealed interface Region permits NativeRegion, JdkRegion, NioRegion {
     /** Views for a later epoch of the same arena, after rights were only added. */
     Views reopenViews(Views current);
 
-    void protect(int prot);
+    /** Changes the kernel's protection; only {@code NATIVE} can. */
+    default void protect(int prot) {
+        throw backend().unsupported("mprotect");
+    }
 
     void sync(long offset, long length, int flags);
 
-    void lock();
+    default void lock() {
+        throw backend().unsupported("mlock");
+    }
 
-    void unlock();
+    default void unlock() {
+        throw backend().unsupported("munlock");
+    }
 
-    void advise(long offset, long length, Advice advice, boolean populateForWrite);
+    default void advise(long offset, long length, Advice advice, boolean populateForWrite) {
+        throw backend().unsupported("madvise");
+    }
 
     /**
      * Faults every page in, as {@code MAP_POPULATE} does. Every backend can: {@code NATIVE} through
@@ -46,7 +56,9 @@ sealed interface Region permits NativeRegion, JdkRegion, NioRegion {
      */
     void prefault(boolean forWrite);
 
-    byte[] residency();
+    default byte[] residency() {
+        throw backend().unsupported("residency (mincore)");
+    }
 
     /** Gives the memory back, after the caller has retired every view. */
     void release();

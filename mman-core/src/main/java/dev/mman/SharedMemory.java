@@ -106,7 +106,7 @@ public final class SharedMemory extends MemoryMap {
 
     private SharedMemory(Platform platform, long address, long size, String name) {
         super(new NativeRegion(platform, address, size), size, PROT_READ | PROT_WRITE, MAP_SHARED,
-                "shared memory " + name);
+                "shared memory " + name, null, 0);
         this.name = name;
     }
 

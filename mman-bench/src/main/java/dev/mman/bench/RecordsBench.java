@@ -3,7 +3,7 @@ package dev.mman.bench;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.mman.MappedRecords;
-import dev.mman.RecordIterator;
+import dev.mman.MappedRecords.RecordIterator;
 import java.io.EOFException;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mman.MMapInvalidParameterException;
 import dev.mman.MappedRecords;
-import dev.mman.RecordIterator;
+import dev.mman.MappedRecords.RecordIterator;
 import dev.mman.testing.ChildJvm;
 import dev.mman.testing.ChildResult;
 import java.io.IOException;

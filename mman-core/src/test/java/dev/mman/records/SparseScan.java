@@ -1,7 +1,7 @@
 package dev.mman.records;
 
 import dev.mman.MappedRecords;
-import dev.mman.RecordIterator;
+import dev.mman.MappedRecords.RecordIterator;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.lang.foreign.MemorySegment;
