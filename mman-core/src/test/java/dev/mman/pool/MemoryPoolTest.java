@@ -46,7 +46,7 @@ class MemoryPoolTest {
                 long offset = pool.allocate();
                 assertTrue(seen.add(offset), "offset " + offset + " handed out twice");
                 assertEquals(0, (map.address() + offset) % alignment, "offset " + offset);
-                assertTrue(offset >= PoolHeader.SIZE + (capacity + 7) / 8 && offset + blockSize <= map.size(),
+                assertTrue(offset >= PoolLayout.HEADER_BYTES + (capacity + 7) / 8 && offset + blockSize <= map.size(),
                         "offset " + offset + " overlaps the header, the bitmap or the end");
             }
             assertEquals(0, pool.available());
