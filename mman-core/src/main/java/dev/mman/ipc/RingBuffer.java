@@ -216,7 +216,8 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
         if (length < 0 || length > maxMessageLength()) {
             throw Regions.invalid("tryWrite: length " + length + " is outside 0.." + maxMessageLength()
                     + ", the most a record of this " + capacity + "-byte ring can carry; use a capacity of at "
-                    + "least " + RingHeader.suggestCapacity((int) Math.min(MAX_CAPACITY, 8L * (length + HEADER_BYTES))));
+                    + "least "
+                    + RingHeader.suggestCapacity((int) Math.min(MAX_CAPACITY, 8L * (length + HEADER_BYTES))));
         }
     }
 
@@ -414,6 +415,7 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
     @Override
     public String toString() {
         return getClass().getSimpleName() + "[offset " + offset + ", capacity " + capacity + ", head "
-                + (long) LONG.getVolatile(meta, HEAD_OFFSET) + ", tail " + (long) LONG.getVolatile(meta, TAIL_OFFSET) + "]";
+                + (long) LONG.getVolatile(meta, HEAD_OFFSET) + ", tail " + (long) LONG.getVolatile(meta, TAIL_OFFSET)
+                + "]";
     }
 }

@@ -61,10 +61,11 @@ import java.util.Objects;
  *  bits 32..63   type     int32: 1 or more, chosen by the producer; -1 = padding
  *  (in little-endian memory: length at byte 0, type at byte 4, the payload from byte 8)
  * </pre>
- * The next record starts {@link #alignedLength(long) alignedLength(length)} bytes further. A
- * payload is at most {@code capacity / 8 - 8} bytes. When a record would cross the end of the
- * data area, the producer claims the rest of the area too, writes a padding record there whose
- * length runs to the end (its payload is ignored), and puts the record at index 0.
+ * The next record starts {@link #alignedLength(long) alignedLength(length)} bytes further. mman's
+ * producers write payloads of at most {@code capacity / 8 - 8} bytes; the consumer accepts any
+ * length up to {@code capacity}. When a record would cross the end of the data area, the producer
+ * claims the rest of the area too, writes a padding record there whose length runs to the end (its
+ * payload is ignored), and puts the record at index 0.
  * <p>A producer copies the payload first and stores the header last, as one 64-bit release
  * store, so a header of 0 means "not published yet". The consumer reads a header with an acquire
  * load and hands the record on; after a batch it zeroes the bytes it has read, then stores

@@ -49,9 +49,9 @@ import java.util.Objects;
  *
  * <h2>Offsets</h2>
  * A block is named by its offset from the start of the mapping (or segment), because each
- * process maps the memory at a different address. Offsets are {@code dataOffset + k * blockSize()}; anything else
- * passed to {@link #free} or {@link #view} is refused with an {@link MMapInvalidParameterException}
- * that gives the valid form.
+ * process maps the memory at a different address. Offsets are {@code dataOffset + k * blockSize()};
+ * anything else passed to {@link #free} or {@link #view} is refused with an
+ * {@link MMapInvalidParameterException} that gives the valid form.
  *
  * <h2>Concurrency</h2>
  * {@link #tryAllocate()}, {@link #allocate()} and {@link #free(long)} may be called from any

@@ -82,7 +82,8 @@ record PoolHeader(long blockSize, long blockCount, long dataOffset) {
         LONG.set(memory, BLOCK_COUNT_OFFSET, blockCount);
         LONG.set(memory, BITMAP_START_OFFSET, (long) HEADER_BYTES);
         LONG.set(memory, DATA_START_OFFSET, dataOffset);
-        LONG.set(memory, CHECKSUM_OFFSET, PoolLayout.checksum(VERSION, blockSize, blockCount, HEADER_BYTES, dataOffset));
+        LONG.set(memory, CHECKSUM_OFFSET,
+                PoolLayout.checksum(VERSION, blockSize, blockCount, HEADER_BYTES, dataOffset));
         LONG.set(memory, CHECKSUM_OFFSET + 8, 0L);
         LONG.setRelease(memory, MAGIC_OFFSET, MAGIC);
     }
