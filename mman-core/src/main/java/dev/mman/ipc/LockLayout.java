@@ -35,7 +35,7 @@ import java.nio.ByteOrder;
  * 0x3fffffff) << 2}. The start time is the one the platform keeps, so that a later process with
  * the same pid is told apart: on Linux field 22 of {@code /proc/<pid>/stat} (clock ticks since
  * boot), on macOS {@code proc_pidinfo}'s start time in microseconds since 1970, on Windows
- * {@code GetProcessTimes}' creation time in 100 ns units. {@link RingLayout}'s producer slots hold
+ * {@code GetProcessTimes}' creation time in 100 ns units since 1601. {@link RingLayout}'s producer slots hold
  * the same identity with the state bits 0.
  * <p>The futex is the word's low 32 bits, at {@link #FUTEX_OFFSET}: the state and the start-time
  * bits. To take a free lock, compare-and-set the word from 0 to {@code identity | 1}. A waiter
@@ -52,6 +52,11 @@ import java.nio.ByteOrder;
  * Every process that uses a lock sees the same native byte order (they run on one machine), runs
  * in one pid namespace, and can see the others' start times. The word is read and written only
  * with 64-bit atomic operations; the futex calls use its low half in place.
+ * {@code FUTEX_WAIT} and {@code FUTEX_WAKE} name the platform's shared address wait: on Linux
+ * {@code futex} without {@code FUTEX_PRIVATE_FLAG}; on macOS {@code os_sync_wait_on_address}
+ * with {@code OS_SYNC_WAIT_ON_ADDRESS_SHARED} (or {@code __ulock_wait} with
+ * {@code UL_COMPARE_AND_WAIT_SHARED} before macOS 14.4), and their wakes; on Windows mman's
+ * waiters poll the word, so a wake needs no call there.
  */
 public final class LockLayout {
 

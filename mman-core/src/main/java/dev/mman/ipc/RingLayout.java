@@ -105,6 +105,11 @@ import java.util.Objects;
  * Each field is read and written with aligned loads and stores of its own size, which are atomic,
  * with the orderings named above. Nothing in the ring is an address, so each process may map it
  * anywhere.
+ * {@code FUTEX_WAIT} and {@code FUTEX_WAKE} name the platform's shared address wait: on Linux
+ * {@code futex} without {@code FUTEX_PRIVATE_FLAG}; on macOS {@code os_sync_wait_on_address}
+ * with {@code OS_SYNC_WAIT_ON_ADDRESS_SHARED} (or {@code __ulock_wait} with
+ * {@code UL_COMPARE_AND_WAIT_SHARED} before macOS 14.4), and their wakes; on Windows mman's
+ * waiters poll the word, so a wake needs no call there.
  */
 public final class RingLayout {
 
