@@ -1,17 +1,17 @@
 package dev.mman.ipc;
 
-import static dev.mman.ipc.RingLayout.HEAD;
-import static dev.mman.ipc.RingLayout.INT;
+import static dev.mman.ipc.Regions.LONG;
+import static dev.mman.ipc.RingLayout.HEAD_OFFSET;
 import static dev.mman.ipc.RingLayout.KIND_MPSC;
-import static dev.mman.ipc.RingLayout.LONG;
-import static dev.mman.ipc.RingLayout.SLOTS;
-import static dev.mman.ipc.RingLayout.SLOT_COUNT_OFFSET;
-import static dev.mman.ipc.RingLayout.SLOT_STRIDE;
-import static dev.mman.ipc.RingLayout.STALL_TIMEOUT_OFFSET;
-import static dev.mman.ipc.RingLayout.TAIL;
+import static dev.mman.ipc.RingLayout.SLOT_LENGTH_OFFSET;
+import static dev.mman.ipc.RingLayout.SLOT_OWNER_OFFSET;
+import static dev.mman.ipc.RingLayout.SLOT_START_OFFSET;
+import static dev.mman.ipc.RingLayout.TAIL_OFFSET;
+import static dev.mman.ipc.RingLayout.slotOffset;
 
 import dev.mman.MMapException;
 import dev.mman.MemoryMap;
+import dev.mman.ipc.Regions.Placement;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.Objects;
@@ -56,12 +56,9 @@ public final class MpscRingBuffer extends RingBuffer implements AutoCloseable {
     public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(1);
     /** The number of producer slots of {@link #format(MemoryMap, long, int)}. */
     public static final int DEFAULT_PRODUCERS = 16;
-    /** The most producer slots a ring may have. */
-    public static final int MAX_PRODUCERS = 4096;
+    /** The most producer slots a ring may have ({@link RingLayout#MAX_PRODUCER_SLOTS}). */
+    public static final int MAX_PRODUCERS = RingLayout.MAX_PRODUCER_SLOTS;
 
-    private static final long SLOT_OWNER = 0;
-    private static final long SLOT_START = 8;
-    private static final long SLOT_LENGTH = 16;
     private static final long RECHECK_NANOS = 100_000_000L;
 
     private final int producers;
@@ -74,10 +71,10 @@ public final class MpscRingBuffer extends RingBuffer implements AutoCloseable {
     private long stalledSince;
     private long skippedClaims;
 
-    private MpscRingBuffer(MemorySegment region, long offset) {
-        super(region, offset, SLOTS + (int) INT.get(region, SLOT_COUNT_OFFSET) * SLOT_STRIDE);
-        this.producers = (int) INT.get(region, SLOT_COUNT_OFFSET);
-        this.stallTimeoutNanos = (long) LONG.get(region, STALL_TIMEOUT_OFFSET);
+    private MpscRingBuffer(RingHeader header) {
+        super(header);
+        this.producers = header.producerSlots();
+        this.stallTimeoutNanos = header.stallTimeoutNanos();
     }
 
     /**
@@ -91,7 +88,7 @@ public final class MpscRingBuffer extends RingBuffer implements AutoCloseable {
     public static long requiredBytes(int capacity, int producers) {
         String call = "MpscRingBuffer.requiredBytes(" + capacity + ", " + producers + ")";
         checkProducers(call, producers);
-        return RingLayout.requiredBytes(call, capacity, producers);
+        return RingHeader.requiredBytes(call, capacity, producers);
     }
 
     /**
@@ -122,15 +119,62 @@ public final class MpscRingBuffer extends RingBuffer implements AutoCloseable {
      */
     public static MpscRingBuffer format(MemoryMap map, long offset, int capacity, int producers,
             Duration stallTimeout) {
+        return format(Placement.in(map, offset), capacity, producers, stallTimeout);
+    }
+
+    /**
+     * Writes an empty ring with {@value #DEFAULT_PRODUCERS} producer slots and a one-second stall
+     * timeout at {@code offset} in any native memory, as {@link #format(MemoryMap, long, int)}
+     * does in a mapping.
+     *
+     * @param memory native, writable memory
+     * @param offset where the ring starts in {@code memory}; the ring's address ({@code memory}'s
+     *     address plus {@code offset}) must be a multiple of 8
+     * @param capacity the data capacity, a power of two from 1024 to 2<sup>30</sup>
+     * @return the ring, which lives as long as the segment's scope (see {@link RingBuffer})
+     * @throws dev.mman.MMapInvalidParameterException when {@code memory} is a heap or read-only
+     *     segment, the ring's address is not a multiple of 8, an argument is bad, or the ring does
+     *     not fit
+     * @throws IllegalStateException when the segment's scope is closed
+     */
+    public static MpscRingBuffer format(MemorySegment memory, long offset, int capacity) {
+        return format(memory, offset, capacity, DEFAULT_PRODUCERS, DEFAULT_STALL_TIMEOUT);
+    }
+
+    /**
+     * Writes an empty ring at {@code offset} in any native memory, as
+     * {@link #format(MemoryMap, long, int, int, Duration)} does in a mapping. To share the ring
+     * with other processes, pass memory of a shared mapping, such as a slice of
+     * {@link MemoryMap#asSegment()}.
+     *
+     * @param memory native, writable memory
+     * @param offset where the ring starts in {@code memory}; the ring's address must be a
+     *     multiple of 8
+     * @param capacity the data capacity, a power of two from 1024 to 2<sup>30</sup>
+     * @param producers how many producer objects may be attached at once, 1 to {@value #MAX_PRODUCERS}
+     * @param stallTimeout how long an unpublished record may block the consumer before it checks
+     *     whether its producer died; positive
+     * @return the ring, which lives as long as the segment's scope (see {@link RingBuffer})
+     * @throws dev.mman.MMapInvalidParameterException when {@code memory} is a heap or read-only
+     *     segment, the ring's address is not a multiple of 8, an argument is bad, or the ring does
+     *     not fit
+     * @throws IllegalStateException when the segment's scope is closed
+     */
+    public static MpscRingBuffer format(MemorySegment memory, long offset, int capacity, int producers,
+            Duration stallTimeout) {
+        return format(Placement.in(memory, offset), capacity, producers, stallTimeout);
+    }
+
+    private static MpscRingBuffer format(Placement place, int capacity, int producers, Duration stallTimeout) {
         Objects.requireNonNull(stallTimeout, "stallTimeout");
-        String call = "MpscRingBuffer.format(" + offset + ", " + capacity + ", " + producers + ", " + stallTimeout
-                + ")";
+        String call = "MpscRingBuffer.format(" + place.offset() + ", " + capacity + ", " + producers + ", "
+                + stallTimeout + ")";
         checkProducers(call, producers);
         if (stallTimeout.isNegative() || stallTimeout.isZero()) {
             throw Regions.invalid(call + ": stall timeout " + stallTimeout + " is not positive");
         }
-        return new MpscRingBuffer(RingLayout.format(call, map, offset, capacity, KIND_MPSC, producers,
-                stallTimeout.toNanos()), offset);
+        return new MpscRingBuffer(RingHeader.format(call, place, capacity, KIND_MPSC, producers,
+                stallTimeout.toNanos()));
     }
 
     /**
@@ -139,11 +183,35 @@ public final class MpscRingBuffer extends RingBuffer implements AutoCloseable {
      * @param map the mapping, shared and writable
      * @param offset where the ring starts
      * @return the ring
-     * @throws dev.mman.MMapInvalidParameterException when there is no many-to-one ring there
+     * @throws dev.mman.MMapInvalidParameterException when there is no many-to-one ring there, or one
+     *     of another {@linkplain RingLayout#VERSION layout version}, or its header is corrupt
      */
     public static MpscRingBuffer attach(MemoryMap map, long offset) {
-        String call = "MpscRingBuffer.attach(" + offset + ")";
-        return new MpscRingBuffer(RingLayout.attach(call, map, offset, KIND_MPSC), offset);
+        return attach(Placement.in(map, offset));
+    }
+
+    /**
+     * Uses the ring that {@link #format} placed at {@code offset} of {@code memory}, or that
+     * another process (or program, see {@link RingLayout}) placed in the memory that
+     * {@code memory} views.
+     *
+     * @param memory native, writable memory
+     * @param offset where the ring starts in {@code memory}; the ring's address must be a
+     *     multiple of 8
+     * @return the ring, which lives as long as the segment's scope (see {@link RingBuffer})
+     * @throws dev.mman.MMapInvalidParameterException when {@code memory} is a heap or read-only
+     *     segment, the ring's address is not a multiple of 8, the ring does not fit in
+     *     {@code memory}, there is no many-to-one ring there, or one of another
+     *     {@linkplain RingLayout#VERSION layout version}, or its header is corrupt
+     * @throws IllegalStateException when the segment's scope is closed
+     */
+    public static MpscRingBuffer attach(MemorySegment memory, long offset) {
+        return attach(Placement.in(memory, offset));
+    }
+
+    private static MpscRingBuffer attach(Placement place) {
+        String call = "MpscRingBuffer.attach(" + place.offset() + ")";
+        return new MpscRingBuffer(RingHeader.attach(call, place, KIND_MPSC));
     }
 
     private static void checkProducers(String call, int producers) {
@@ -180,20 +248,20 @@ public final class MpscRingBuffer extends RingBuffer implements AutoCloseable {
     }
 
     private long takeSlot() {
-        long head = (long) LONG.getVolatile(meta, HEAD);
+        long head = (long) LONG.getVolatile(meta, HEAD_OFFSET);
         for (int i = 0; i < producers; i++) {
-            long base = SLOTS + i * SLOT_STRIDE;
-            if ((boolean) LONG.compareAndSet(meta, base + SLOT_OWNER, 0L, mine)) {
+            long base = slotOffset(i);
+            if ((boolean) LONG.compareAndSet(meta, base + SLOT_OWNER_OFFSET, 0L, mine)) {
                 return base;
             }
         }
         for (int i = 0; i < producers; i++) {
-            long base = SLOTS + i * SLOT_STRIDE;
-            long owner = (long) LONG.getVolatile(meta, base + SLOT_OWNER);
-            boolean lastClaimDone = (long) LONG.getOpaque(meta, base + SLOT_START)
-                    + (long) LONG.getOpaque(meta, base + SLOT_LENGTH) <= head;
+            long base = slotOffset(i);
+            long owner = (long) LONG.getVolatile(meta, base + SLOT_OWNER_OFFSET);
+            boolean lastClaimDone = (long) LONG.getOpaque(meta, base + SLOT_START_OFFSET)
+                    + (long) LONG.getOpaque(meta, base + SLOT_LENGTH_OFFSET) <= head;
             if (lastClaimDone && !ProcessIdentity.isAlive(owner)
-                    && (boolean) LONG.compareAndSet(meta, base + SLOT_OWNER, owner, mine)) {
+                    && (boolean) LONG.compareAndSet(meta, base + SLOT_OWNER_OFFSET, owner, mine)) {
                 return base;
             }
         }
@@ -205,15 +273,15 @@ public final class MpscRingBuffer extends RingBuffer implements AutoCloseable {
     @Override
     long claim(long alignedLength) {
         while (true) {
-            long tail = (long) LONG.getVolatile(meta, TAIL);
+            long tail = (long) LONG.getVolatile(meta, TAIL_OFFSET);
             long required = claimSize(tail, alignedLength);
             if (!hasRoom(tail, required)) {
                 return -1;
             }
             // The intent comes first, so that a claim never exists without a slot that tells its length.
-            LONG.setOpaque(meta, slotBase + SLOT_START, tail);
-            LONG.setOpaque(meta, slotBase + SLOT_LENGTH, required);
-            if ((boolean) LONG.compareAndSet(meta, TAIL, tail, tail + required)) {
+            LONG.setOpaque(meta, slotBase + SLOT_START_OFFSET, tail);
+            LONG.setOpaque(meta, slotBase + SLOT_LENGTH_OFFSET, required);
+            if ((boolean) LONG.compareAndSet(meta, TAIL_OFFSET, tail, tail + required)) {
                 return placeRecord(tail, required, alignedLength);
             }
         }
@@ -226,7 +294,7 @@ public final class MpscRingBuffer extends RingBuffer implements AutoCloseable {
 
     @Override
     long unpublishedEnd(long position) {
-        if (position >= (long) LONG.getVolatile(meta, TAIL)) {
+        if (position >= (long) LONG.getVolatile(meta, TAIL_OFFSET)) {
             return -1;
         }
         long end = deadClaimEnd(position);
@@ -253,10 +321,10 @@ public final class MpscRingBuffer extends RingBuffer implements AutoCloseable {
         }
         long end = -1;
         for (int i = 0; i < producers && end != -2; i++) {
-            long base = SLOTS + i * SLOT_STRIDE;
-            long owner = (long) LONG.getVolatile(meta, base + SLOT_OWNER);
-            long start = (long) LONG.getOpaque(meta, base + SLOT_START);
-            long claimEnd = start + (long) LONG.getOpaque(meta, base + SLOT_LENGTH);
+            long base = slotOffset(i);
+            long owner = (long) LONG.getVolatile(meta, base + SLOT_OWNER_OFFSET);
+            long start = (long) LONG.getOpaque(meta, base + SLOT_START_OFFSET);
+            long claimEnd = start + (long) LONG.getOpaque(meta, base + SLOT_LENGTH_OFFSET);
             if (owner == 0 || position < start || position >= claimEnd) {
                 continue;
             }
@@ -282,7 +350,7 @@ public final class MpscRingBuffer extends RingBuffer implements AutoCloseable {
     public synchronized void close() {
         if (slotBase >= 0) {
             try {
-                LONG.setRelease(meta, slotBase + SLOT_OWNER, 0L);
+                LONG.setRelease(meta, slotBase + SLOT_OWNER_OFFSET, 0L);
             } catch (IllegalStateException mappingClosed) {
                 // Nothing to free in this process; other processes see the slot's owner die with it.
             }

@@ -1,15 +1,15 @@
 package dev.mman.ipc;
 
-import static dev.mman.ipc.RingLayout.CAPACITY_OFFSET;
-import static dev.mman.ipc.RingLayout.HEAD;
-import static dev.mman.ipc.RingLayout.INT;
-import static dev.mman.ipc.RingLayout.LONG;
+import static dev.mman.ipc.Regions.INT;
+import static dev.mman.ipc.Regions.LONG;
+import static dev.mman.ipc.RingLayout.HEAD_OFFSET;
 import static dev.mman.ipc.RingLayout.PADDING_TYPE;
-import static dev.mman.ipc.RingLayout.TAIL;
-import static dev.mman.ipc.RingLayout.WAITING;
-import static dev.mman.ipc.RingLayout.align;
-import static dev.mman.ipc.RingLayout.header;
-import static dev.mman.ipc.RingLayout.suggestCapacity;
+import static dev.mman.ipc.RingLayout.TAIL_OFFSET;
+import static dev.mman.ipc.RingLayout.WAITING_OFFSET;
+import static dev.mman.ipc.RingLayout.alignedLength;
+import static dev.mman.ipc.RingLayout.recordHeader;
+import static dev.mman.ipc.RingLayout.recordLength;
+import static dev.mman.ipc.RingLayout.recordType;
 
 import dev.mman.internal.Platform;
 import java.lang.foreign.MemorySegment;
@@ -30,10 +30,26 @@ import java.util.concurrent.locks.LockSupport;
  * consumer never polls the producer's position.
  *
  * <h2>Layout</h2>
- * A metadata area comes first: a magic number, the kind, the capacity, then the producer
- * position, the consumer position and the consumer's futex word, each on its own 128 bytes so that
- * producer and consumer do not share a cache line (nor its prefetched neighbour). The data area
- * of {@link #capacity()} bytes follows.
+ * A metadata area comes first: a magic number, the kind, the capacity, the layout version, then
+ * the producer position, the consumer position and the consumer's futex word, each on its own 128
+ * bytes so that producer and consumer do not share a cache line (nor its prefetched neighbour).
+ * The data area of {@link #capacity()} bytes follows. {@link RingLayout} gives every byte, for
+ * programs in other languages.
+ *
+ * <h2>Memory</h2>
+ * A ring lives in a shared mapping ({@code format} and {@code attach} with a
+ * {@link dev.mman.MemoryMap}), or in any native {@link MemorySegment} that is writable and holds
+ * the ring at an 8-byte aligned address (the overloads with a segment): a slice of a mapping, or
+ * memory from an {@link java.lang.foreign.Arena} for threads of one process. A ring holds no
+ * lifetime of its own: the memory's governs. A ring in a mapping behaves as the mapping's views
+ * do ({@link dev.mman.MemoryMap#asSegment()}): once the mapping is closed, or an {@code mprotect}
+ * takes rights away, every call that touches the ring throws {@link IllegalStateException}, and
+ * none can fault. A ring in a segment lives as long as the segment's scope: once its arena is
+ * closed, every such call throws {@link IllegalStateException}; a segment of a confined arena may
+ * be used only by its owner thread (others get {@link WrongThreadException}). A segment made from
+ * a raw address ({@code MemorySegment.ofAddress(...).reinterpret(...)}) has no lifetime at all:
+ * freeing or unmapping its memory while a ring in it is used crashes the process, as any access
+ * through such a segment does.
  *
  * <h2>Waiting</h2>
  * {@link #read(MessageHandler, int, Duration)} spins, then yields, then announces that it sleeps
@@ -53,14 +69,14 @@ import java.util.concurrent.locks.LockSupport;
  */
 public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
 
-    /** The bytes of a record header. */
-    public static final int HEADER_BYTES = 8;
-    /** Records start at multiples of this. */
-    public static final int RECORD_ALIGNMENT = 8;
-    /** The smallest capacity. */
-    public static final int MIN_CAPACITY = 1024;
-    /** The largest capacity. */
-    public static final int MAX_CAPACITY = 1 << 30;
+    /** The bytes of a record header ({@link RingLayout#RECORD_HEADER_BYTES}). */
+    public static final int HEADER_BYTES = RingLayout.RECORD_HEADER_BYTES;
+    /** Records start at multiples of this ({@link RingLayout#RECORD_ALIGNMENT}). */
+    public static final int RECORD_ALIGNMENT = RingLayout.RECORD_ALIGNMENT;
+    /** The smallest capacity ({@link RingLayout#MIN_CAPACITY}). */
+    public static final int MIN_CAPACITY = RingLayout.MIN_CAPACITY;
+    /** The largest capacity ({@link RingLayout#MAX_CAPACITY}). */
+    public static final int MAX_CAPACITY = RingLayout.MAX_CAPACITY;
 
     private static final int SPINS = 200;
     private static final int YIELDS = 50;
@@ -86,13 +102,13 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
         static final boolean REGISTERED = Platform.current().registerForProcessBarriers();
     }
 
-    RingBuffer(MemorySegment region, long offset, long dataOffset) {
-        this.meta = region;
-        this.offset = offset;
-        this.capacity = (int) INT.get(region, CAPACITY_OFFSET);
+    RingBuffer(RingHeader header) {
+        this.meta = header.region();
+        this.offset = header.offset();
+        this.capacity = header.capacity();
         this.mask = capacity - 1;
-        this.data = region.asSlice(dataOffset, capacity);
-        this.waitingWord = region.asSlice(WAITING, Integer.BYTES);
+        this.data = meta.asSlice(header.dataOffset(), capacity);
+        this.waitingWord = meta.asSlice(WAITING_OFFSET, Integer.BYTES);
     }
 
     // ---------------------------------------------------------------- producing
@@ -180,7 +196,7 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
         checkRecord(type, length);
         Objects.checkFromIndexSize(sourceOffset, length, source.byteSize());
         int recordLength = HEADER_BYTES + length;
-        long index = claim(align(recordLength));
+        long index = claim(alignedLength(recordLength));
         if (index < 0) {
             return false;
         }
@@ -188,7 +204,7 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
         if (beforeCommit != null) {
             beforeCommit.run();
         }
-        commit(index, header(recordLength, type));
+        commit(index, recordHeader(recordLength, type));
         wakeConsumer();
         return true;
     }
@@ -200,7 +216,8 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
         if (length < 0 || length > maxMessageLength()) {
             throw Regions.invalid("tryWrite: length " + length + " is outside 0.." + maxMessageLength()
                     + ", the most a record of this " + capacity + "-byte ring can carry; use a capacity of at "
-                    + "least " + suggestCapacity((int) Math.min(MAX_CAPACITY, 8L * (length + HEADER_BYTES))));
+                    + "least "
+                    + RingHeader.suggestCapacity((int) Math.min(MAX_CAPACITY, 8L * (length + HEADER_BYTES))));
         }
     }
 
@@ -218,7 +235,7 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
         if (tail + required - headCache <= capacity) {
             return true;
         }
-        headCache = (long) LONG.getVolatile(meta, HEAD);
+        headCache = (long) LONG.getVolatile(meta, HEAD_OFFSET);
         return tail + required - headCache <= capacity;
     }
 
@@ -228,7 +245,7 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
         if (required == alignedLength) {
             return index;
         }
-        LONG.setRelease(data, index, header((int) (required - alignedLength), PADDING_TYPE));
+        LONG.setRelease(data, index, recordHeader((int) (required - alignedLength), PADDING_TYPE));
         return 0;
     }
 
@@ -252,7 +269,7 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
     }
 
     private void wakeConsumer() {
-        if ((int) INT.getVolatile(meta, WAITING) != 0 && (int) INT.getAndSet(meta, WAITING, 0) != 0) {
+        if ((int) INT.getVolatile(meta, WAITING_OFFSET) != 0 && (int) INT.getAndSet(meta, WAITING_OFFSET, 0) != 0) {
             platform.futexWake(waitingWord, 1);
         }
     }
@@ -272,7 +289,7 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
         if (limit < 1) {
             throw Regions.invalid("read: limit " + limit + " is not positive; ask for at least 1 record");
         }
-        long head = (long) LONG.get(meta, HEAD);
+        long head = (long) LONG.get(meta, HEAD_OFFSET);
         // One lap at most: past it lie this batch's own records, not yet zeroed.
         long lapEnd = head + capacity;
         long position = head;
@@ -289,12 +306,12 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
                     position = end;
                     continue;
                 }
-                int length = (int) header;
+                int length = recordLength(header);
                 if (length < HEADER_BYTES || length > capacity) {
                     throw corrupt(position, length);
                 }
-                int type = (int) (header >>> 32);
-                position += align(length);
+                int type = recordType(header);
+                position += alignedLength(length);
                 if (type != PADDING_TYPE) {
                     count++;
                     handler.onMessage(type, data, index + HEADER_BYTES, length - HEADER_BYTES);
@@ -324,12 +341,12 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
             data.asSlice(index, length).fill((byte) 0);
             position += length;
         }
-        LONG.setRelease(meta, HEAD, to);
+        LONG.setRelease(meta, HEAD_OFFSET, to);
     }
 
     /** Whether a published record waits at the consumer position; read with volatile semantics. */
     private boolean hasRecord() {
-        return (long) LONG.getVolatile(data, (long) LONG.get(meta, HEAD) & mask) != 0;
+        return (long) LONG.getVolatile(data, (long) LONG.get(meta, HEAD_OFFSET) & mask) != 0;
     }
 
     final IllegalStateException corrupt(long position, int length) {
@@ -370,14 +387,14 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
     }
 
     private void sleepUntilWritten(long left) {
-        INT.setVolatile(meta, WAITING, 1);
+        INT.setVolatile(meta, WAITING_OFFSET, 1);
         // After the barrier, every producer either sees the announcement or has its record visible.
         boolean ordered = platform.barrierOnRegisteredProcesses();
         // Re-check after the announcement: a record published before it would wake nobody.
         if (!hasRecord()) {
             platform.futexWait(waitingWord, 1, Math.min(left, ordered ? SLEEP_SLICE_NANOS : UNORDERED_SLEEP_NANOS));
         }
-        INT.setVolatile(meta, WAITING, 0);
+        INT.setVolatile(meta, WAITING_OFFSET, 0);
     }
 
     static void idle(int round) {
@@ -398,6 +415,7 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
     @Override
     public String toString() {
         return getClass().getSimpleName() + "[offset " + offset + ", capacity " + capacity + ", head "
-                + (long) LONG.getVolatile(meta, HEAD) + ", tail " + (long) LONG.getVolatile(meta, TAIL) + "]";
+                + (long) LONG.getVolatile(meta, HEAD_OFFSET) + ", tail " + (long) LONG.getVolatile(meta, TAIL_OFFSET)
+                + "]";
     }
 }

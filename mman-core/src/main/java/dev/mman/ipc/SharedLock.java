@@ -1,12 +1,13 @@
 package dev.mman.ipc;
 
+import static dev.mman.ipc.Regions.INT;
+import static dev.mman.ipc.Regions.LONG;
+
 import dev.mman.MMapException;
 import dev.mman.MemoryMap;
 import dev.mman.internal.Platform;
+import dev.mman.ipc.Regions.Placement;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -65,33 +66,43 @@ import java.util.Objects;
  *
  * <h2>Layout</h2>
  * {@value #BYTES} bytes at an 8-byte aligned offset: the lock word (8 bytes: owner and state,
- * the futex on its low 32 bits), a magic number and the consistency flag; the rest is padding
- * that keeps other hot data off the lock's cache line.
+ * the futex on its low 32 bits), a magic number, the consistency flag and the layout version;
+ * the rest is padding that keeps other hot data off the lock's cache line. {@link LockLayout}
+ * gives every byte and bit, for programs in other languages.
+ *
+ * <h2>Memory</h2>
+ * A lock lives in a shared mapping ({@code format} and {@code attach} with a {@link MemoryMap}),
+ * or in any native {@link MemorySegment} that is writable and holds the lock at an 8-byte aligned
+ * address (the overloads with a segment): a slice of a mapping, or memory from an
+ * {@link java.lang.foreign.Arena} for threads of one process. A lock holds no lifetime of its
+ * own: the memory's governs. A lock in a mapping behaves as the mapping's views do
+ * ({@link MemoryMap#asSegment()}): once the mapping is closed, or an {@code mprotect} takes rights
+ * away, every call that touches the lock throws {@link IllegalStateException}, and none can
+ * fault. A lock in a segment lives as long as the segment's scope: once its arena is closed, every
+ * such call throws {@link IllegalStateException}; a segment of a confined arena may be used only
+ * by its owner thread (others get {@link WrongThreadException}). A segment made from a raw address
+ * ({@code MemorySegment.ofAddress(...).reinterpret(...)}) has no lifetime at all: freeing or
+ * unmapping its memory while a lock in it is used crashes the process, as any access through such
+ * a segment does.
  */
 public final class SharedLock {
 
-    /** The bytes a lock occupies in the mapping. */
-    public static final int BYTES = 64;
+    /** The bytes a lock occupies in the mapping ({@link LockLayout#BYTES}). */
+    public static final int BYTES = LockLayout.BYTES;
 
     /** The longest a waiter sleeps before it checks whether the owner is still alive. */
     public static final int OWNER_CHECK_MILLIS = 100;
 
-    private static final long WORD = 0;
-    private static final long FUTEX_WORD = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? 0 : 4;
-    private static final long MAGIC_OFFSET = 8;
-    private static final long CONSISTENCY = 12;
-    private static final int MAGIC = 0x4b4c4d4d; // "MMLK" in memory order
-    private static final int CONSISTENT = 0;
-    private static final int INCONSISTENT = 1;
-    private static final long FREE = 0;
-    private static final long LOCKED = 1;
-    private static final long CONTENDED = 2;
-    private static final long STATE = ProcessIdentity.FREE_BITS;
+    private static final long WORD = LockLayout.WORD_OFFSET;
+    private static final long CONSISTENCY = LockLayout.CONSISTENCY_OFFSET;
+    private static final int CONSISTENT = LockLayout.CONSISTENT;
+    private static final int INCONSISTENT = LockLayout.INCONSISTENT;
+    private static final long FREE = LockLayout.FREE;
+    private static final long LOCKED = LockLayout.LOCKED;
+    private static final long CONTENDED = LockLayout.CONTENDED;
+    private static final long STATE = LockLayout.STATE_MASK;
     private static final int SPINS = 100;
     private static final long CHECK_NANOS = OWNER_CHECK_MILLIS * 1_000_000L;
-
-    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
-    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
     private final MemorySegment lock;
     private final MemorySegment futexWord;
@@ -103,7 +114,7 @@ public final class SharedLock {
 
     private SharedLock(MemorySegment lock, long offset) {
         this.lock = lock;
-        this.futexWord = lock.asSlice(FUTEX_WORD, Integer.BYTES);
+        this.futexWord = lock.asSlice(LockLayout.FUTEX_OFFSET, Integer.BYTES);
         this.platform = Platform.current();
         this.mine = ProcessIdentity.current();
         this.offset = offset;
@@ -120,10 +131,33 @@ public final class SharedLock {
      *     the {@value #BYTES} bytes do not fit in the mapping, or the mapping is not writable
      */
     public static SharedLock format(MemoryMap map, long offset) {
-        MemorySegment region = Regions.slice("SharedLock.format(" + offset + ")", map, offset, BYTES);
+        return format(Placement.in(map, offset));
+    }
+
+    /**
+     * Writes a new, free lock at {@code offset} in any native memory, as
+     * {@link #format(MemoryMap, long)} does in a mapping. To share the lock with other processes,
+     * pass memory of a shared mapping, such as a slice of {@link MemoryMap#asSegment()}.
+     *
+     * @param memory native, writable memory
+     * @param offset where the lock starts in {@code memory}; the lock's address ({@code memory}'s
+     *     address plus {@code offset}) must be a multiple of 8
+     * @return the lock, which lives as long as the segment's scope (see "Memory" above)
+     * @throws dev.mman.MMapInvalidParameterException when {@code memory} is a heap or read-only
+     *     segment, the lock's address is not a multiple of 8, the offset is negative, or the
+     *     {@value #BYTES} bytes do not fit in {@code memory}
+     * @throws IllegalStateException when the segment's scope is closed
+     */
+    public static SharedLock format(MemorySegment memory, long offset) {
+        return format(Placement.in(memory, offset));
+    }
+
+    private static SharedLock format(Placement place) {
+        MemorySegment region = place.slice("SharedLock.format(" + place.offset() + ")", BYTES);
         region.fill((byte) 0);
-        INT.setRelease(region, MAGIC_OFFSET, MAGIC);
-        return new SharedLock(region, offset);
+        INT.set(region, LockLayout.VERSION_OFFSET, LockLayout.VERSION);
+        INT.setRelease(region, LockLayout.MAGIC_OFFSET, LockLayout.MAGIC);
+        return new SharedLock(region, place.offset());
     }
 
     /**
@@ -133,15 +167,44 @@ public final class SharedLock {
      * @param offset where the lock starts
      * @return the lock
      * @throws dev.mman.MMapInvalidParameterException as {@link #format} does, and when there is no
-     *     formatted lock at {@code offset}
+     *     formatted lock at {@code offset}, or one of another
+     *     {@linkplain LockLayout#VERSION layout version}
      */
     public static SharedLock attach(MemoryMap map, long offset) {
+        return attach(Placement.in(map, offset));
+    }
+
+    /**
+     * Uses the lock that {@link #format} placed at {@code offset} of {@code memory}, or that
+     * another process (or program, see {@link LockLayout}) placed in the memory that
+     * {@code memory} views.
+     *
+     * @param memory native, writable memory
+     * @param offset where the lock starts in {@code memory}; the lock's address must be a
+     *     multiple of 8
+     * @return the lock, which lives as long as the segment's scope (see "Memory" above)
+     * @throws dev.mman.MMapInvalidParameterException as {@link #format(MemorySegment, long)} does,
+     *     and when there is no formatted lock at {@code offset}, or one of another
+     *     {@linkplain LockLayout#VERSION layout version}
+     * @throws IllegalStateException when the segment's scope is closed
+     */
+    public static SharedLock attach(MemorySegment memory, long offset) {
+        return attach(Placement.in(memory, offset));
+    }
+
+    private static SharedLock attach(Placement place) {
+        long offset = place.offset();
         String call = "SharedLock.attach(" + offset + ")";
-        MemorySegment region = Regions.slice(call, map, offset, BYTES);
-        int magic = (int) INT.getAcquire(region, MAGIC_OFFSET);
-        if (magic != MAGIC) {
+        MemorySegment region = place.slice(call, BYTES);
+        int magic = (int) INT.getAcquire(region, LockLayout.MAGIC_OFFSET);
+        if (magic != LockLayout.MAGIC) {
             throw Regions.invalid(String.format("%s: no lock was formatted there (found 0x%08x, expected "
-                    + "0x%08x); call SharedLock.format(map, %d) once first", call, magic, MAGIC, offset));
+                    + "0x%08x); call SharedLock.format(map, %d) once first", call, magic, LockLayout.MAGIC, offset));
+        }
+        int version = (int) INT.get(region, LockLayout.VERSION_OFFSET);
+        if (version != LockLayout.VERSION) {
+            throw Regions.versionMismatch(call, "the lock at offset " + offset, version, LockLayout.VERSION,
+                    LockLayout.class);
         }
         return new SharedLock(region, offset);
     }

@@ -1,12 +1,11 @@
 package dev.mman.ipc;
 
-import static dev.mman.ipc.RingLayout.HEAD;
+import static dev.mman.ipc.Regions.LONG;
 import static dev.mman.ipc.RingLayout.KIND_SPSC;
-import static dev.mman.ipc.RingLayout.LONG;
-import static dev.mman.ipc.RingLayout.SLOTS;
-import static dev.mman.ipc.RingLayout.TAIL;
+import static dev.mman.ipc.RingLayout.TAIL_OFFSET;
 
 import dev.mman.MemoryMap;
+import dev.mman.ipc.Regions.Placement;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -30,8 +29,8 @@ public final class SpscRingBuffer extends RingBuffer {
     /** The producer position once the claimed record is published. */
     private long claimedTail;
 
-    private SpscRingBuffer(MemorySegment region, long offset) {
-        super(region, offset, SLOTS);
+    private SpscRingBuffer(RingHeader header) {
+        super(header);
     }
 
     /**
@@ -42,7 +41,7 @@ public final class SpscRingBuffer extends RingBuffer {
      * @throws dev.mman.MMapInvalidParameterException when the capacity is not allowed
      */
     public static long requiredBytes(int capacity) {
-        return RingLayout.requiredBytes("SpscRingBuffer.requiredBytes", capacity, 0);
+        return RingHeader.requiredBytes("SpscRingBuffer.requiredBytes", capacity, 0);
     }
 
     /**
@@ -56,8 +55,32 @@ public final class SpscRingBuffer extends RingBuffer {
      *     {@link #requiredBytes(int)} bytes do not fit
      */
     public static SpscRingBuffer format(MemoryMap map, long offset, int capacity) {
-        String call = "SpscRingBuffer.format(" + offset + ", " + capacity + ")";
-        return new SpscRingBuffer(RingLayout.format(call, map, offset, capacity, KIND_SPSC, 0, 0), offset);
+        return format(Placement.in(map, offset), capacity);
+    }
+
+    /**
+     * Writes an empty ring at {@code offset} in any native memory, as
+     * {@link #format(MemoryMap, long, int)} does in a mapping. The ring lives as long as the
+     * segment's scope (see {@link RingBuffer}); to share it with another process, pass memory of
+     * a shared mapping, such as a slice of {@link MemoryMap#asSegment()}.
+     *
+     * @param memory native, writable memory
+     * @param offset where the ring starts in {@code memory}; the ring's address ({@code memory}'s
+     *     address plus {@code offset}) must be a multiple of 8
+     * @param capacity the data capacity, a power of two from 1024 to 2<sup>30</sup>
+     * @return the ring
+     * @throws dev.mman.MMapInvalidParameterException when {@code memory} is a heap or read-only
+     *     segment, the ring's address is not a multiple of 8, the offset or capacity is bad, or
+     *     {@link #requiredBytes(int)} bytes do not fit
+     * @throws IllegalStateException when the segment's scope is closed
+     */
+    public static SpscRingBuffer format(MemorySegment memory, long offset, int capacity) {
+        return format(Placement.in(memory, offset), capacity);
+    }
+
+    private static SpscRingBuffer format(Placement place, int capacity) {
+        String call = "SpscRingBuffer.format(" + place.offset() + ", " + capacity + ")";
+        return new SpscRingBuffer(RingHeader.format(call, place, capacity, KIND_SPSC, 0, 0));
     }
 
     /**
@@ -66,16 +89,40 @@ public final class SpscRingBuffer extends RingBuffer {
      * @param map the mapping, shared and writable
      * @param offset where the ring starts
      * @return the ring
-     * @throws dev.mman.MMapInvalidParameterException when there is no one-to-one ring there
+     * @throws dev.mman.MMapInvalidParameterException when there is no one-to-one ring there, or one
+     *     of another {@linkplain RingLayout#VERSION layout version}, or its header is corrupt
      */
     public static SpscRingBuffer attach(MemoryMap map, long offset) {
-        String call = "SpscRingBuffer.attach(" + offset + ")";
-        return new SpscRingBuffer(RingLayout.attach(call, map, offset, KIND_SPSC), offset);
+        return attach(Placement.in(map, offset));
+    }
+
+    /**
+     * Uses the ring that {@link #format} placed at {@code offset} of {@code memory}, or that
+     * another process (or program, see {@link RingLayout}) placed in the memory that
+     * {@code memory} views.
+     *
+     * @param memory native, writable memory
+     * @param offset where the ring starts in {@code memory}; the ring's address must be a
+     *     multiple of 8
+     * @return the ring, which lives as long as the segment's scope
+     * @throws dev.mman.MMapInvalidParameterException when {@code memory} is a heap or read-only
+     *     segment, the ring's address is not a multiple of 8, the ring does not fit in
+     *     {@code memory}, there is no one-to-one ring there, or one of another
+     *     {@linkplain RingLayout#VERSION layout version}, or its header is corrupt
+     * @throws IllegalStateException when the segment's scope is closed
+     */
+    public static SpscRingBuffer attach(MemorySegment memory, long offset) {
+        return attach(Placement.in(memory, offset));
+    }
+
+    private static SpscRingBuffer attach(Placement place) {
+        String call = "SpscRingBuffer.attach(" + place.offset() + ")";
+        return new SpscRingBuffer(RingHeader.attach(call, place, KIND_SPSC));
     }
 
     @Override
     long claim(long alignedLength) {
-        long tail = (long) LONG.get(meta, TAIL);
+        long tail = (long) LONG.get(meta, TAIL_OFFSET);
         long required = claimSize(tail, alignedLength);
         if (!hasRoom(tail, required)) {
             return -1;
@@ -88,7 +135,7 @@ public final class SpscRingBuffer extends RingBuffer {
     void commit(long index, long header) {
         publish(data, index, header);
         // Only this producer reads its position back; the consumer follows the headers.
-        LONG.setOpaque(meta, TAIL, claimedTail);
+        LONG.setOpaque(meta, TAIL_OFFSET, claimedTail);
     }
 
     @Override

@@ -37,12 +37,21 @@ import java.util.Objects;
  * (up to 4 KiB), so every block is aligned as far as its size allows: 8 bytes for 24-byte blocks,
  * 64 for 64-byte blocks, a page for page-sized ones.
  * {@link #requiredSize(long, long)} tells how large a mapping must be for a given number of blocks.
+ * {@link PoolLayout} gives every byte and bit, for programs in other languages.
+ *
+ * <h2>Memory</h2>
+ * A pool fills a whole mapping ({@code format} and {@code attach} with a {@link MemoryMap}), or a
+ * whole native {@link MemorySegment} that is writable and starts at an 8-byte aligned address
+ * (the overloads with a segment): a slice of a mapping, to keep other data beside the pool, or
+ * memory from an {@link java.lang.foreign.Arena} for threads of one process. Offsets then count
+ * from the segment's first byte, and the alignment of blocks above 8 bytes holds relative to it:
+ * pass a segment that starts on a page to keep it absolute.
  *
  * <h2>Offsets</h2>
- * A block is named by its offset from the start of the mapping, because each process maps the
- * memory at a different address. Offsets are {@code dataOffset + k * blockSize()}; anything else
- * passed to {@link #free} or {@link #view} is refused with an {@link MMapInvalidParameterException}
- * that gives the valid form.
+ * A block is named by its offset from the start of the mapping (or segment), because each
+ * process maps the memory at a different address. Offsets are {@code dataOffset + k * blockSize()};
+ * anything else passed to {@link #free} or {@link #view} is refused with an
+ * {@link MMapInvalidParameterException} that gives the valid form.
  *
  * <h2>Concurrency</h2>
  * {@link #tryAllocate()}, {@link #allocate()} and {@link #free(long)} may be called from any
@@ -61,15 +70,22 @@ import java.util.Objects;
  * <h2>Lifetime</h2>
  * The pool does not own the mapping. Once the mapping is closed (or an {@code mprotect} takes
  * rights away), every method that touches the memory, and every view handed out earlier, throws
- * {@link IllegalStateException}; none of them can fault.
+ * {@link IllegalStateException}; none of them can fault. A pool in a segment lives as long as the
+ * segment's scope in the same way: once its arena is closed, every such call and view throws
+ * {@link IllegalStateException}; a segment of a confined arena may be used only by its owner
+ * thread (others get {@link WrongThreadException}). A segment made from a raw address
+ * ({@code MemorySegment.ofAddress(...).reinterpret(...)}) has no lifetime at all: freeing or
+ * unmapping its memory while the pool is used crashes the process, as any access through such a
+ * segment does.
  */
 public final class MemoryPool {
 
-    /** Atomic access to the bitmap words and header fields; the segment is the mapping's own view. */
+    /** Atomic access to the bitmap words and header fields, through the pool's memory. */
     private static final VarHandle WORD = ValueLayout.JAVA_LONG.varHandle();
     /** {@link #tryAllocate()} returns this when every block is in use. */
     public static final long FULL = -1;
 
+    /** The mapping, or null for a pool that was formatted or attached in a segment. */
     private final MemoryMap map;
     private final MemorySegment memory;
     private final long blockSize;
@@ -114,11 +130,34 @@ public final class MemoryPool {
     public static MemoryPool format(MemoryMap map, long blockSize) {
         String call = "MemoryPool.format(" + map + ", " + blockSize + ")";
         checkBlockSize(call, blockSize);
-        MemorySegment memory = writableSegment(call, map);
-        PoolHeader header = PoolHeader.largestFitting(map.size(), blockSize);
+        return format(call, map, writableSegment(call, map), "mapping", blockSize);
+    }
+
+    /**
+     * Lays out a new, empty pool over the whole of {@code memory}, as {@link #format(MemoryMap, long)}
+     * does over a mapping. Block offsets count from the segment's first byte. To share the pool
+     * with other processes, pass memory of a shared mapping, such as a slice of
+     * {@link MemoryMap#asSegment()}.
+     *
+     * @param memory native, writable memory whose address is a multiple of 8
+     * @param blockSize bytes per block, a positive multiple of 8
+     * @return the pool, with every block free; it lives as long as the segment's scope
+     * @throws MMapInvalidParameterException when the block size is bad, {@code memory} is a heap
+     *     or read-only segment or its address is not a multiple of 8, or it is too small for one
+     *     block
+     * @throws IllegalStateException when the segment's scope is closed
+     */
+    public static MemoryPool format(MemorySegment memory, long blockSize) {
+        String call = "MemoryPool.format(" + memory + ", " + blockSize + ")";
+        checkBlockSize(call, blockSize);
+        return format(call, null, usableSegment(call, memory), "segment", blockSize);
+    }
+
+    private static MemoryPool format(String call, MemoryMap map, MemorySegment memory, String noun, long blockSize) {
+        PoolHeader header = PoolHeader.largestFitting(memory.byteSize(), blockSize);
         if (header == null) {
-            throw new MMapInvalidParameterException(call + ": the " + map.size() + "-byte mapping cannot hold a "
-                    + "pool with even one block of " + blockSize + " bytes; it needs at least "
+            throw new MMapInvalidParameterException(call + ": the " + memory.byteSize() + "-byte " + noun
+                    + " cannot hold a pool with even one block of " + blockSize + " bytes; it needs at least "
                     + requiredSize(blockSize, 1) + " bytes (see MemoryPool.requiredSize)");
         }
         header.writeTo(memory);
@@ -132,14 +171,34 @@ public final class MemoryPool {
      * @param map a readable and writable mapping of the same memory the pool was formatted in
      * @return the pool
      * @throws MMapInvalidParameterException when the mapping holds no pool (not formatted, or
-     *     something else), a pool of another layout version, a damaged header, or is smaller than
-     *     the pool; the message says which
+     *     something else), a pool of another {@linkplain PoolLayout#VERSION layout version}, a
+     *     damaged header, or is smaller than the pool; the message says which
      * @throws MMapException when the mapping is closed
      */
     public static MemoryPool attach(MemoryMap map) {
         String call = "MemoryPool.attach(" + map + ")";
         MemorySegment memory = writableSegment(call, map);
-        return new MemoryPool(map, memory, PoolHeader.readFrom(memory, call));
+        return new MemoryPool(map, memory, PoolHeader.readFrom(memory, call, "mapping"));
+    }
+
+    /**
+     * Joins the pool that {@link #format} laid out in the memory that {@code memory} views,
+     * possibly in another process (or program, see {@link PoolLayout}). Blocks that are in use
+     * stay in use.
+     *
+     * @param memory native, writable memory whose address is a multiple of 8, starting where the
+     *     pool starts
+     * @return the pool, which lives as long as the segment's scope
+     * @throws MMapInvalidParameterException when {@code memory} is a heap or read-only segment or
+     *     its address is not a multiple of 8, or it holds no pool (not formatted, or something
+     *     else), a pool of another {@linkplain PoolLayout#VERSION layout version}, a damaged
+     *     header, or is smaller than the pool; the message says which
+     * @throws IllegalStateException when the segment's scope is closed
+     */
+    public static MemoryPool attach(MemorySegment memory) {
+        String call = "MemoryPool.attach(" + memory + ")";
+        MemorySegment usable = usableSegment(call, memory);
+        return new MemoryPool(null, usable, PoolHeader.readFrom(usable, call, "segment"));
     }
 
     /**
@@ -167,7 +226,7 @@ public final class MemoryPool {
     }
 
     private static void checkBlockSize(String call, long blockSize) {
-        if (blockSize < PoolHeader.MIN_BLOCK_SIZE || blockSize % PoolHeader.MIN_BLOCK_SIZE != 0) {
+        if (blockSize < PoolLayout.MIN_BLOCK_SIZE || blockSize % PoolLayout.MIN_BLOCK_SIZE != 0) {
             throw new MMapInvalidParameterException(call + ": block size " + blockSize + " is not a positive "
                     + "multiple of 8; round it up to " + Math.max(8, (blockSize + 7) & -8L));
         }
@@ -181,6 +240,22 @@ public final class MemoryPool {
                     + "call mprotect(PROT_READ | PROT_WRITE) first");
         }
         return map.asSegment();
+    }
+
+    /** {@code memory}, after checking that the bitmap's 64-bit atomics can work on it. */
+    private static MemorySegment usableSegment(String call, MemorySegment memory) {
+        Objects.requireNonNull(memory, "memory");
+        String problem = !memory.isNative() ? "is a heap segment; a pool needs native memory (a mapping's "
+                        + "asSegment(), a slice of it, or memory from an Arena)"
+                : memory.isReadOnly() ? "is read-only; pass a writable segment"
+                : memory.address() % Long.BYTES != 0 ? String.format("starts at address 0x%x, which is not a "
+                        + "multiple of 8 as the bitmap's atomic 64-bit words need; allocate it with an alignment "
+                        + "of 8 or more", memory.address())
+                : null;
+        if (problem != null) {
+            throw new MMapInvalidParameterException(call + ": the segment " + problem);
+        }
+        return memory;
     }
 
     // ---------------------------------------------------------------- blocks
@@ -199,7 +274,7 @@ public final class MemoryPool {
             word = 0;
         }
         for (long searched = 0; searched < words; searched++) {
-            long at = PoolHeader.SIZE + (word << 3);
+            long at = PoolLayout.HEADER_BYTES + (word << 3);
             long used = (long) WORD.getAcquire(memory, at);
             while (used != -1L) {
                 long lowestFree = ~used & (used + 1);
@@ -229,7 +304,7 @@ public final class MemoryPool {
         long offset = tryAllocate();
         if (offset == FULL) {
             throw new MMapException("MemoryPool.allocate(): all " + blockCount + " blocks of " + blockSize
-                    + " bytes in " + map + " are in use; free some, or format a larger mapping");
+                    + " bytes in " + where() + " are in use; free some, or format a larger " + noun());
         }
         return offset;
     }
@@ -248,7 +323,7 @@ public final class MemoryPool {
     public void free(long offset) {
         long index = indexOf("free", offset);
         long bit = 1L << index;
-        long previous = (long) WORD.getAndBitwiseAnd(memory, PoolHeader.SIZE + ((index >>> 6) << 3), ~bit);
+        long previous = (long) WORD.getAndBitwiseAnd(memory, PoolLayout.bitmapWordOffset(index), ~bit);
         if ((previous & bit) == 0) {
             throw new MMapException("MemoryPool.free(" + offset + "): block " + index + " at offset " + offset
                     + " is not in use: it was freed already (double free) or never allocated");
@@ -268,7 +343,7 @@ public final class MemoryPool {
      */
     public MemorySegment view(long offset) {
         long index = indexOf("view", offset);
-        long used = (long) WORD.getAcquire(memory, PoolHeader.SIZE + ((index >>> 6) << 3));
+        long used = (long) WORD.getAcquire(memory, PoolLayout.bitmapWordOffset(index));
         if ((used & (1L << index)) == 0) {
             throw new MMapException("MemoryPool.view(" + offset + "): block " + index + " at offset " + offset
                     + " is free; allocate it first");
@@ -306,7 +381,7 @@ public final class MemoryPool {
     public long available() {
         long free = 0;
         for (long word = 0; word < words; word++) {
-            free += Long.bitCount(~(long) WORD.getAcquire(memory, PoolHeader.SIZE + (word << 3)));
+            free += Long.bitCount(~(long) WORD.getAcquire(memory, PoolLayout.HEADER_BYTES + (word << 3)));
         }
         return free;
     }
@@ -314,9 +389,15 @@ public final class MemoryPool {
     /**
      * The mapping the pool lives in.
      *
-     * @return the mapping given to {@link #format} or {@link #attach}
+     * @return the mapping given to {@link #format(MemoryMap, long)} or {@link #attach(MemoryMap)}
+     * @throws IllegalStateException when the pool was formatted or attached in a
+     *     {@link MemorySegment}, which is all the pool knows of its memory
      */
     public MemoryMap map() {
+        if (map == null) {
+            throw new IllegalStateException("MemoryPool.map(): " + this + " was formatted or attached in a "
+                    + "MemorySegment, not a MemoryMap; its memory is that segment");
+        }
         return map;
     }
 
@@ -328,7 +409,15 @@ public final class MemoryPool {
     @Override
     public String toString() {
         return "MemoryPool[" + blockCount + " blocks of " + blockSize + " bytes from offset " + dataOffset
-                + " in " + map + "]";
+                + " in " + where() + "]";
+    }
+
+    private String where() {
+        return map != null ? map.toString() : "a " + memory.byteSize() + "-byte segment";
+    }
+
+    private String noun() {
+        return map != null ? "mapping" : "segment";
     }
 
     // ---------------------------------------------------------------- offsets

@@ -6,6 +6,7 @@ import static dev.mman.Mman.PROT_WRITE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,7 @@ import dev.mman.MMapException;
 import dev.mman.MMapInvalidParameterException;
 import dev.mman.MemoryMap;
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
@@ -46,7 +48,7 @@ class MemoryPoolTest {
                 long offset = pool.allocate();
                 assertTrue(seen.add(offset), "offset " + offset + " handed out twice");
                 assertEquals(0, (map.address() + offset) % alignment, "offset " + offset);
-                assertTrue(offset >= PoolHeader.SIZE + (capacity + 7) / 8 && offset + blockSize <= map.size(),
+                assertTrue(offset >= PoolLayout.HEADER_BYTES + (capacity + 7) / 8 && offset + blockSize <= map.size(),
                         "offset " + offset + " overlaps the header, the bitmap or the end");
             }
             assertEquals(0, pool.available());
@@ -118,14 +120,13 @@ class MemoryPoolTest {
     @Test
     void aSecondMappingOfTheSameFileSharesThePool() throws IOException {
         Path file = Files.write(dir.resolve("pool"), new byte[64 * 1024]);
-        try (MemoryMap first = MemoryMap.createFileMapping(file, 0, 64 * 1024, PROT_READ | PROT_WRITE, MAP_SHARED);
-                MemoryMap second = MemoryMap.createFileMapping(file, 0, 64 * 1024, PROT_READ | PROT_WRITE,
-                        MAP_SHARED)) {
+        try (MemoryMap first = mapShared(file, 64 * 1024); MemoryMap second = mapShared(file, 64 * 1024)) {
             MemoryPool formatted = MemoryPool.format(first, 128);
             long block = formatted.allocate();
             formatted.view(block).set(JAVA_LONG, 0, 0xFEEDL);
 
             MemoryPool attached = MemoryPool.attach(second);
+            assertSame(second, attached.map());
             assertEquals(formatted.capacity(), attached.capacity());
             assertEquals(128, attached.blockSize());
             assertEquals(formatted.capacity() - 1, attached.available());
@@ -270,11 +271,84 @@ class MemoryPoolTest {
     @Test
     void attachToAShorterMappingOfThePoolIsRefused() throws IOException {
         Path file = Files.write(dir.resolve("pool"), new byte[64 * 1024]);
-        try (MemoryMap whole = MemoryMap.createFileMapping(file, 0, 64 * 1024, PROT_READ | PROT_WRITE, MAP_SHARED);
-                MemoryMap prefix = MemoryMap.createFileMapping(file, 0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED)) {
+        try (MemoryMap whole = mapShared(file, 64 * 1024); MemoryMap prefix = mapShared(file, 4096)) {
             MemoryPool.format(whole, 64);
             assertAttachRefused(prefix, "more than the 4096-byte mapping holds");
         }
+    }
+
+    @Test
+    void aPoolInASliceOfAMappingCountsOffsetsFromTheSliceAndIsSharedThroughAnotherMapping() throws IOException {
+        Path file = Files.write(dir.resolve("pool"), new byte[64 * 1024]);
+        try (MemoryMap first = mapShared(file, 64 * 1024); MemoryMap second = mapShared(file, 64 * 1024)) {
+            first.asSegment().set(JAVA_LONG, 0, 0x5EED_5EEDL); // the caller's own data before the pool
+            MemoryPool formatted = MemoryPool.format(first.asSegment().asSlice(4096, 16 * 1024), 256);
+            assertEquals(PoolLayout.MAGIC, first.asSegment().get(JAVA_LONG, 4096), "the header starts at the slice");
+            assertEquals(0x5EED_5EEDL, first.asSegment().get(JAVA_LONG, 0), "nothing before the slice is touched");
+            long block = formatted.allocate();
+            assertTrue(block >= PoolLayout.HEADER_BYTES && block + 256 <= 16 * 1024,
+                    "an offset from the slice's first byte: " + block);
+            formatted.view(block).set(JAVA_LONG, 0, 77L);
+            assertEquals(77L, first.asSegment().get(JAVA_LONG, 4096 + block));
+
+            MemoryPool attached = MemoryPool.attach(second.asSegment().asSlice(4096, 16 * 1024));
+            assertEquals(formatted.capacity(), attached.capacity());
+            assertEquals(77L, attached.view(block).get(JAVA_LONG, 0));
+            attached.free(block);
+            assertEquals(formatted.capacity(), formatted.available());
+            assertTrue(attached.toString().contains("in a 16384-byte segment"), attached.toString());
+            IllegalStateException noMap = assertThrows(IllegalStateException.class, attached::map);
+            assertTrue(noMap.getMessage().contains("was formatted or attached in a MemorySegment, not a MemoryMap"),
+                    noMap.getMessage());
+        }
+    }
+
+    @Test
+    void unsuitableSegmentsAreRefusedNamingTheRequirement() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment memory = arena.allocate(8192, 8);
+            assertSegmentRefused(() -> MemoryPool.format(MemorySegment.ofArray(new long[1024]), 64),
+                    "the segment is a heap segment; a pool needs native memory");
+            assertSegmentRefused(() -> MemoryPool.format(memory.asReadOnly(), 64), "the segment is read-only");
+            assertSegmentRefused(() -> MemoryPool.attach(memory.asSlice(4)), "which is not a multiple of 8");
+            assertSegmentRefused(() -> MemoryPool.format(memory, 12), "block size 12 is not a positive multiple of 8");
+            assertSegmentRefused(() -> MemoryPool.format(memory.asSlice(0, 100), 64), "the 100-byte segment cannot "
+                    + "hold a pool with even one block of 64 bytes");
+            assertSegmentRefused(() -> MemoryPool.attach(memory.asSlice(0, 40)), "the segment has 40 bytes, fewer "
+                    + "than the 64-byte pool header");
+            assertSegmentRefused(() -> MemoryPool.attach(memory), "the segment holds no pool");
+            MemoryPool.format(memory, 64);
+            assertSegmentRefused(() -> MemoryPool.attach(memory.asSlice(0, 1024)), "more than the 1024-byte segment "
+                    + "holds; attach to the whole segment the pool was formatted in");
+            assertThrows(NullPointerException.class, () -> MemoryPool.attach((MemorySegment) null));
+        }
+    }
+
+    @Test
+    void aPoolInArenaMemoryEndsWithTheArena() {
+        Arena arena = Arena.ofShared();
+        MemorySegment memory = arena.allocate(MemoryPool.requiredSize(64, 100), 64);
+        MemoryPool pool = MemoryPool.format(memory, 64);
+        assertEquals(100, pool.capacity());
+        long block = pool.allocate();
+        MemorySegment view = pool.view(block);
+        arena.close();
+        assertThrows(IllegalStateException.class, pool::tryAllocate);
+        assertThrows(IllegalStateException.class, () -> pool.free(block));
+        assertThrows(IllegalStateException.class, () -> pool.view(block));
+        assertThrows(IllegalStateException.class, pool::available);
+        assertThrows(IllegalStateException.class, () -> view.get(JAVA_LONG, 0));
+        assertThrows(IllegalStateException.class, () -> MemoryPool.attach(memory));
+    }
+
+    /** A shared, readable and writable mapping of the first {@code size} bytes of {@code file}. */
+    private static MemoryMap mapShared(Path file, long size) {
+        return MemoryMap.createFileMapping(file, 0, size, PROT_READ | PROT_WRITE, MAP_SHARED);
+    }
+
+    private static void assertSegmentRefused(org.junit.jupiter.api.function.Executable call, String why) {
+        MMapInvalidParameterException refused = assertThrows(MMapInvalidParameterException.class, call);
+        assertTrue(refused.getMessage().contains(why), refused.getMessage());
     }
 
     private static void assertAttachRefused(MemoryMap map, String why) {
