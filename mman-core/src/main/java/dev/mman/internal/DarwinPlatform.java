@@ -1,5 +1,6 @@
 package dev.mman.internal;
 
+import static dev.mman.internal.NativeCalls.NO_HINT;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -132,92 +133,60 @@ final class DarwinPlatform extends PosixPlatform implements WithoutLinuxExtras {
 
     @Override
     public boolean futexWait(MemorySegment word, int expected, long timeoutNanos) {
-        String request;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = Native.callState(arena);
-            int result;
-            try {
-                if (osSyncWait != null) {
-                    request = "os_sync_wait_on_address_with_timeout(" + expected + ", " + timeoutNanos + " ns)";
-                    result = (int) osSyncWait.invokeExact(state, word, Integer.toUnsignedLong(expected),
-                            DarwinFutex.WORD_SIZE, DarwinFutex.OS_SYNC_WAIT_ON_ADDRESS_SHARED,
-                            DarwinFutex.OS_CLOCK_MACH_ABSOLUTE_TIME, timeoutNanos);
-                } else {
-                    request = "__ulock_wait(UL_COMPARE_AND_WAIT_SHARED, " + expected + ", " + timeoutNanos + " ns)";
-                    result = (int) ulockWait.invokeExact(state, DarwinFutex.UL_COMPARE_AND_WAIT_SHARED, word,
-                            Integer.toUnsignedLong(expected), DarwinFutex.ulockTimeoutMicros(timeoutNanos));
-                }
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new MMapException("the macOS address wait could not be called", t);
-            }
-            if (result >= 0) {
-                return true;
-            }
-            int errno = Native.errno(state);
-            if (errno == etimedout) {
-                return false;
-            }
-            if (errno == eintr || errno == eagain) {
-                return true;
-            }
-            throw failure(request + " on 0x" + Long.toHexString(word.address()), errno, NO_HINT, false);
+        boolean osSync = osSyncWait != null;
+        String request = osSync ? "os_sync_wait_on_address_with_timeout(" + expected + ", " + timeoutNanos + " ns)"
+                : "__ulock_wait(UL_COMPARE_AND_WAIT_SHARED, " + expected + ", " + timeoutNanos + " ns)";
+        long value = Integer.toUnsignedLong(expected);
+        NativeCalls.Outcome waited = calls.outcome(() -> "the macOS address wait", osSync
+                ? state -> (int) osSyncWait.invokeExact(state, word, value, DarwinFutex.WORD_SIZE,
+                        DarwinFutex.OS_SYNC_WAIT_ON_ADDRESS_SHARED, DarwinFutex.OS_CLOCK_MACH_ABSOLUTE_TIME, timeoutNanos)
+                : state -> (int) ulockWait.invokeExact(state, DarwinFutex.UL_COMPARE_AND_WAIT_SHARED, word, value,
+                        DarwinFutex.ulockTimeoutMicros(timeoutNanos)));
+        if (waited.value() >= 0) {
+            return true;
         }
+        int errno = waited.error();
+        if (errno == etimedout) {
+            return false;
+        }
+        if (errno == eintr || errno == eagain) {
+            return true;
+        }
+        throw failure(request + " on 0x" + Long.toHexString(word.address()), errno, NO_HINT, false);
     }
 
     @Override
     public int futexWake(MemorySegment word, int count) {
-        String request;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = Native.callState(arena);
-            int result;
-            try {
-                if (osSyncWakeAny != null) {
-                    request = "os_sync_wake_by_address_" + (DarwinFutex.wakeAll(count) ? "all" : "any");
-                    MethodHandle wake = DarwinFutex.wakeAll(count) ? osSyncWakeAll : osSyncWakeAny;
-                    result = (int) wake.invokeExact(state, word, DarwinFutex.WORD_SIZE,
-                            DarwinFutex.OS_SYNC_WAKE_BY_ADDRESS_SHARED);
-                } else {
-                    request = "__ulock_wake";
-                    result = (int) ulockWake.invokeExact(state, DarwinFutex.ulockWakeOperation(count), word, 0L);
-                }
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new MMapException("the macOS address wake could not be called", t);
-            }
-            if (result >= 0) {
-                // Neither call says how many it woke; at least one was asleep.
-                return 1;
-            }
-            int errno = Native.errno(state);
-            if (errno == enoent || errno == eintr) {
-                return 0;
-            }
-            throw failure(request + " on 0x" + Long.toHexString(word.address()), errno, NO_HINT, false);
+        boolean osSync = osSyncWakeAny != null;
+        MethodHandle wake = DarwinFutex.wakeAll(count) ? osSyncWakeAll : osSyncWakeAny;
+        String request = osSync ? "os_sync_wake_by_address_" + (DarwinFutex.wakeAll(count) ? "all" : "any")
+                : "__ulock_wake";
+        NativeCalls.Outcome woken = calls.outcome(() -> "the macOS address wake", osSync
+                ? state -> (int) wake.invokeExact(state, word, DarwinFutex.WORD_SIZE,
+                        DarwinFutex.OS_SYNC_WAKE_BY_ADDRESS_SHARED)
+                : state -> (int) ulockWake.invokeExact(state, DarwinFutex.ulockWakeOperation(count), word, 0L));
+        if (woken.value() >= 0) {
+            // Neither call says how many it woke; at least one was asleep.
+            return 1;
         }
+        int errno = woken.error();
+        if (errno == enoent || errno == eintr) {
+            return 0;
+        }
+        throw failure(request + " on 0x" + Long.toHexString(word.address()), errno, NO_HINT, false);
     }
 
     @Override
     public long processStartTime(long pid) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment info = arena.allocate(DarwinProcessInfo.SIZE, 8);
-            MemorySegment state = Native.callState(arena);
-            int filled;
-            try {
-                filled = (int) procPidInfo.invokeExact(state, (int) pid, DarwinProcessInfo.PROC_PIDTBSDINFO, 0L, info,
-                        DarwinProcessInfo.SIZE);
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new MMapException("proc_pidinfo could not be called", t);
-            }
-            if (filled == DarwinProcessInfo.SIZE) {
+            NativeCalls.Outcome filled = calls.outcome(() -> "proc_pidinfo", state -> (int) procPidInfo.invokeExact(
+                    state, (int) pid, DarwinProcessInfo.PROC_PIDTBSDINFO, 0L, info, DarwinProcessInfo.SIZE));
+            if (filled.value() == DarwinProcessInfo.SIZE) {
                 return DarwinProcessInfo.startTime(info);
             }
-            int errno = Native.errno(state);
-            if (filled <= 0 && (errno == esrch || errno == 0)) {
+            int errno = filled.error();
+            if (filled.value() <= 0 && (errno == esrch || errno == 0)) {
                 return -1;
             }
             throw failure("proc_pidinfo(" + pid + ", PROC_PIDTBSDINFO) to see whether process " + pid + " is alive",

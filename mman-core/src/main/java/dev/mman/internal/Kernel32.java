@@ -1,35 +1,32 @@
 package dev.mman.internal;
 
-import dev.mman.MMapAllocationException;
 import dev.mman.MMapException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.util.function.IntFunction;
+import java.util.function.IntPredicate;
 
 /**
- * kernel32.dll: downcall handles that capture {@code GetLastError()}, and the call helper that
- * turns a failure into an {@link MMapException} with the error's name. Everything is looked up when
- * {@link #load} runs, never at class initialisation, so this class loads on any OS.
+ * kernel32.dll: downcall handles that capture {@code GetLastError()}, and Win32's convention for
+ * {@link NativeCalls} (a call fails by returning 0 or {@code INVALID_HANDLE_VALUE}, and one code may
+ * be expected). Everything is looked up when {@link #load} runs, never at class initialisation, so
+ * this class loads on any OS.
  */
 final class Kernel32 {
 
     private final SymbolLookup library;
-    private final StructLayout stateLayout = Linker.Option.captureStateLayout();
-    private final VarHandle lastError;
     private final Linker.Option capture;
+    private final NativeCalls calls;
 
     private Kernel32(SymbolLookup library) {
         this.library = library;
-        // Both names exist in the capture layout only on Windows, which load() has established.
-        this.lastError = stateLayout.varHandle(MemoryLayout.PathElement.groupElement("GetLastError"));
+        // GetLastError exists in the capture layout only on Windows, which load() has established.
         this.capture = Linker.Option.captureCallState("GetLastError");
+        this.calls = NativeCalls.lastError(WindowsConstants::describeError);
     }
 
     /**
@@ -62,7 +59,7 @@ final class Kernel32 {
      */
     MethodHandle function(String name, FunctionDescriptor descriptor) {
         MemorySegment symbol = library.find(name).orElseThrow(() -> new MMapException(notWindows(name)));
-        return Native.LINKER.downcallHandle(symbol, descriptor, capture);
+        return Linker.nativeLinker().downcallHandle(symbol, descriptor, capture);
     }
 
     /**
@@ -73,24 +70,9 @@ final class Kernel32 {
      * @return the handle, or null
      */
     MethodHandle optionalFunction(String name, FunctionDescriptor descriptor) {
-        return library.find(name).map(symbol -> Native.LINKER.downcallHandle(symbol, descriptor, capture))
+        return library.find(name).map(symbol -> Linker.nativeLinker().downcallHandle(symbol, descriptor, capture))
                 .orElse(null);
     }
-
-    /** A Win32 call; the argument is where {@code GetLastError()} lands. */
-    @FunctionalInterface
-    interface Call {
-        long invoke(MemorySegment state) throws Throwable;
-    }
-
-    /**
-     * What a call returned and the error it left, for calls whose success can carry news
-     * ({@code CreateFileMapping} reports {@code ERROR_ALREADY_EXISTS} while succeeding).
-     *
-     * @param value the return value
-     * @param error {@code GetLastError()} right after the call
-     */
-    record Outcome(long value, int error) {}
 
     /**
      * Makes a call and keeps both its result and its error.
@@ -99,19 +81,8 @@ final class Kernel32 {
      * @param call the call
      * @return the outcome
      */
-    Outcome invoke(String request, Call call) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(stateLayout);
-            long value;
-            try {
-                value = call.invoke(state);
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new MMapException(request + " could not be called", t);
-            }
-            return new Outcome(value, (int) lastError.get(state, 0L));
-        }
+    NativeCalls.Outcome invoke(String request, NativeCalls.Call call) {
+        return calls.outcome(() -> request, call);
     }
 
     /**
@@ -127,12 +98,10 @@ final class Kernel32 {
      * @param call the call
      * @return the call's result
      */
-    long call(String request, long failed, int tolerated, IntFunction<String> hint, boolean allocation, Call call) {
-        Outcome outcome = invoke(request, call);
-        if (outcome.value() == failed && (tolerated == 0 || outcome.error() != tolerated)) {
-            throw failure(request, outcome.error(), hint.apply(outcome.error()), allocation);
-        }
-        return outcome.value();
+    long call(String request, long failed, int tolerated, IntFunction<String> hint, boolean allocation,
+            NativeCalls.Call call) {
+        IntPredicate accepted = tolerated == 0 ? NativeCalls.NONE : code -> code == tolerated;
+        return calls.call(() -> request, failed, accepted, hint, allocation, call);
     }
 
     /**
@@ -145,7 +114,6 @@ final class Kernel32 {
      * @return the exception, carrying the Win32 code where POSIX carries errno
      */
     static MMapException failure(String request, int code, String hint, boolean allocation) {
-        String message = WindowsConstants.failureMessage(request, code, hint);
-        return allocation ? new MMapAllocationException(message, code) : new MMapException(message, code);
+        return NativeCalls.failure(request, code, WindowsConstants.describeError(code), hint, allocation);
     }
 }

@@ -1,5 +1,6 @@
 package dev.mman.internal;
 
+import static dev.mman.internal.NativeCalls.NO_HINT;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -7,7 +8,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import dev.mman.Advice;
 import dev.mman.MMapException;
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
@@ -100,14 +100,11 @@ final class LinuxPlatform extends PosixPlatform {
     public void dropCache(int fd, long offset, long length) {
         String request = "posix_fadvise(" + fd + ", " + offset + ", " + length + ", POSIX_FADV_DONTNEED)";
         call(() -> "fdatasync(" + fd + ")", NO_HINT, false, state -> (int) FDATASYNC.invokeExact(state, fd));
-        int error;
-        try {
-            error = (int) POSIX_FADVISE.invokeExact(fd, offset, length, POSIX_FADV_DONTNEED);
-        } catch (Throwable t) {
-            throw new MMapException(request + " could not be called", t);
-        }
+        // posix_fadvise returns the error number instead of setting errno, so the helper only makes the call.
+        long error = call(() -> request, NO_HINT, false, NativeCalls.ANY,
+                state -> (int) POSIX_FADVISE.invokeExact(fd, offset, length, POSIX_FADV_DONTNEED));
         if (error != 0) {
-            throw failure(request, error, NO_HINT, false);
+            throw failure(request, (int) error, NO_HINT, false);
         }
     }
 
@@ -166,19 +163,12 @@ final class LinuxPlatform extends PosixPlatform {
      * result, and throws for any other failure.
      */
     private int futex(Supplier<String> request, MemorySegment word, long op, long value, MemorySegment timeout) {
-        MemorySegment state = Native.callState();
-        long result;
-        try {
-            result = (long) SYSCALL_FUTEX.invokeExact(state, sysFutex, word, op, value, timeout, 0L, 0L);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new MMapException(request.get() + " could not be called", t);
-        }
+        long result = call(request, NO_HINT, false, NativeCalls.ANY,
+                state -> (long) SYSCALL_FUTEX.invokeExact(state, sysFutex, word, op, value, timeout, 0L, 0L));
         if (result != -1) {
             return (int) -result;
         }
-        int errno = Native.errno(state);
+        int errno = calls.lastCode();
         if (errno == EAGAIN || errno == EINTR || errno == ETIMEDOUT) {
             return errno;
         }
@@ -197,13 +187,8 @@ final class LinuxPlatform extends PosixPlatform {
 
     /** Every failure (ENOSYS on old kernels, EINVAL, EPERM under seccomp) means "not available". */
     private boolean membarrier(long command) {
-        try (Arena arena = Arena.ofConfined()) {
-            return (long) SYSCALL_MEMBARRIER.invokeExact(Native.callState(arena), sysMembarrier, command, 0L, 0L) == 0;
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new MMapException("membarrier could not be called", t);
-        }
+        return call(() -> "membarrier", NO_HINT, false, NativeCalls.ANY,
+                state -> (long) SYSCALL_MEMBARRIER.invokeExact(state, sysMembarrier, command, 0L, 0L)) == 0;
     }
 
     @Override

@@ -3,19 +3,16 @@ package dev.mman.internal;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
-/** Helpers for building downcall handles and reading {@code errno} after them. */
+/**
+ * The C library: downcall handles for its functions (those that report through {@code errno}
+ * capture it for {@link NativeCalls}), and each thread's scratch room for by-reference arguments.
+ */
 final class Native {
 
-    static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO =
-            CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker LINKER = Linker.nativeLinker();
     private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
 
     private Native() {}
@@ -40,14 +37,6 @@ final class Native {
         return LINKER.defaultLookup().find(name).orElseThrow(
                 () -> new UnsatisfiedLinkError("the C library has no function " + name));
     }
-
-    /**
-     * Each thread's room for the captured call state. Reused by every call on the thread, so
-     * that a short system call does not pay for an arena and a malloc; a call reads its errno
-     * before it can make another call.
-     */
-    private static final ThreadLocal<MemorySegment> STATE =
-            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE));
 
     /** What a thread's scratch room holds at first: a path of this many bytes, or a {@code struct stat}. */
     private static final long FIRST_SCRATCH_SIZE = 512;
@@ -97,24 +86,5 @@ final class Native {
      */
     static boolean has(String name) {
         return LINKER.defaultLookup().find(name).isPresent();
-    }
-
-    /** Room for the captured call state, allocated from the caller's arena. */
-    static MemorySegment callState(Arena arena) {
-        return arena.allocate(CAPTURE);
-    }
-
-    /**
-     * This thread's room for the captured call state.
-     *
-     * @return a segment that lives as long as the thread uses it
-     */
-    static MemorySegment callState() {
-        return STATE.get();
-    }
-
-    /** The errno that a call left in {@code state}. */
-    static int errno(MemorySegment state) {
-        return (int) ERRNO.get(state, 0L);
     }
 }

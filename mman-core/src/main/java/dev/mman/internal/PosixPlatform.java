@@ -1,11 +1,12 @@
 package dev.mman.internal;
 
+import static dev.mman.internal.NativeCalls.NO_HINT;
+import static dev.mman.internal.NativeCalls.rangeRequest;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.mman.Advice;
-import dev.mman.MMapAllocationException;
 import dev.mman.MMapException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -19,21 +20,19 @@ import java.util.function.IntPredicate;
 import java.util.function.Supplier;
 
 /**
- * What Linux and macOS share: the {@code <sys/mman.h>} calls, {@code open}/{@code fstat}/{@code
- * shm_open} and the errno-capturing call helper. The numbers that differ come from a
- * {@link PosixAbi}; the calls that exist on one system only live in the subclasses.
+ * What Linux and macOS share: the {@code <sys/mman.h>} calls and {@code open}/{@code fstat}/{@code
+ * shm_open}, all made through {@link NativeCalls} with POSIX's convention (-1 and errno). The
+ * numbers that differ come from a {@link PosixAbi}; the calls that exist on one system only live in
+ * the subclasses.
  *
  * <p>Downcall handles are built per instance, in the constructor, so that a subclass can first make
  * sure it runs on the OS it was written for and fail with one clear message otherwise.
  */
 abstract class PosixPlatform implements Platform {
 
-    /** A hint function for calls that have nothing to add to the errno. */
-    static final IntFunction<String> NO_HINT = errno -> null;
-    /** For calls that tolerate no failure. */
-    private static final IntPredicate NO_ERRNO = errno -> false;
-
     final PosixConstants constants;
+    /** Reads errno and names it from {@link #constants}. */
+    final NativeCalls calls;
     final PosixAbi abi;
     private final long pageSize;
 
@@ -67,6 +66,7 @@ abstract class PosixPlatform implements Platform {
     PosixPlatform(PosixAbi abi) {
         this.abi = abi;
         this.constants = abi.constants();
+        this.calls = NativeCalls.errno(constants.errno()::describe);
         mmap = Native.withErrno("mmap", FunctionDescriptor.of(
                 JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
         munmap = rangeCall("munmap");
@@ -259,7 +259,7 @@ abstract class PosixPlatform implements Platform {
                 errno -> errno == enoent || errno == enotdir || errno == eisdir,
                 state -> (int) open.invokeExact(state, name, mode, 0));
         if (fd == -1) {
-            return Native.errno(Native.callState()) == eisdir ? OpenedFile.DIRECTORY : OpenedFile.MISSING;
+            return calls.lastCode() == eisdir ? OpenedFile.DIRECTORY : OpenedFile.MISSING;
         }
         try {
             return new OpenedFile(fd, status(fd, true, writable));
@@ -358,57 +358,27 @@ abstract class PosixPlatform implements Platform {
         return constants.sharedMemoryNameMax();
     }
 
-    static String rangeRequest(String call, long address, long size) {
-        return String.format("%s(0x%x, %d)", call, address, size);
-    }
-
-    /** A native call that returns -1 on failure, with errno in {@code state}. */
-    @FunctionalInterface
-    interface Call {
-        long invoke(MemorySegment state) throws Throwable;
-    }
-
-    /**
-     * Makes a native call. The request text is built only when the call fails: formatting it
-     * costs more than the system calls that mprotect, mlock or munmap make.
-     */
-    final long call(Supplier<String> request, IntFunction<String> hint, boolean allocation, Call call) {
-        return call(request, hint, allocation, NO_ERRNO, call);
+    /** Makes a call that reports failure with -1, and throws for any errno. */
+    final long call(Supplier<String> request, IntFunction<String> hint, boolean allocation, NativeCalls.Call call) {
+        return calls.call(request, -1, NativeCalls.NONE, hint, allocation, call);
     }
 
     /** Makes a call; returns -1 when it fails with errno {@code tolerated}, and throws otherwise. */
     final long call(Supplier<String> request, IntFunction<String> hint, boolean allocation, int tolerated,
-            Call call) {
-        return call(request, hint, allocation, errno -> errno == tolerated, call);
+            NativeCalls.Call call) {
+        return calls.call(request, -1, errno -> errno == tolerated, hint, allocation, call);
     }
 
     /**
      * Makes a call; returns -1 when it fails with an errno that {@code tolerated} accepts (the caller
-     * reads which from {@link Native#callState()}), and throws otherwise.
+     * reads which from {@link NativeCalls#lastCode()}), and throws otherwise.
      */
     final long call(Supplier<String> request, IntFunction<String> hint, boolean allocation, IntPredicate tolerated,
-            Call call) {
-        MemorySegment state = Native.callState();
-        long result;
-        try {
-            result = call.invoke(state);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new MMapException(request.get() + " could not be called", t);
-        }
-        if (result == -1 && !tolerated.test(Native.errno(state))) {
-            throw failure(request.get(), Native.errno(state), hint, allocation);
-        }
-        return result;
+            NativeCalls.Call call) {
+        return calls.call(request, -1, tolerated, hint, allocation, call);
     }
 
     final MMapException failure(String request, int errno, IntFunction<String> hint, boolean allocation) {
-        String message = request + " failed: " + constants.errno().describe(errno);
-        String advice = hint.apply(errno);
-        if (advice != null) {
-            message += ". Hint: " + advice;
-        }
-        return allocation ? new MMapAllocationException(message, errno) : new MMapException(message, errno);
+        return calls.failure(request, errno, hint, allocation);
     }
 }

@@ -240,16 +240,13 @@ public final class WindowsConstants {
     }
 
     /**
-     * The message of a failed Win32 call.
+     * A {@code GetLastError()} code as failure messages show it.
      *
-     * @param request the call and its arguments
-     * @param code {@code GetLastError()}
-     * @param hint what to do about it, or null
-     * @return for example {@code VirtualLock(0x10000, 4096) failed: ERROR_WORKING_SET_QUOTA (1453). Hint: ...}
+     * @param code the code
+     * @return for example {@code ERROR_WORKING_SET_QUOTA (1453)}
      */
-    public static String failureMessage(String request, int code, String hint) {
-        String message = request + " failed: " + errorName(code) + " (" + code + ")";
-        return hint == null ? message : message + ". Hint: " + hint;
+    static String describeError(int code) {
+        return errorName(code) + " (" + code + ")";
     }
 
     /**

@@ -122,7 +122,7 @@ final class WindowsFiles {
     private FileStatus fileStatus(WindowsDescriptors.File file) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment info = arena.allocate(52, 8);
-            Kernel32.Outcome outcome = kernel.invoke("GetFileInformationByHandle",
+            NativeCalls.Outcome outcome = kernel.invoke("GetFileInformationByHandle",
                     state -> (int) getFileInformation.invokeExact(state, file.handle(), info));
             if (outcome.value() == 0) {
                 return new FileStatus(FileStatus.Kind.OTHER, 0, true, file.writable()); // a pipe or device
@@ -237,7 +237,7 @@ final class WindowsFiles {
         String request = "CreateFileMappingW(INVALID_HANDLE_VALUE, PAGE_READWRITE, " + size + ", " + section.name() + ")";
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment name = wide(arena, section.name());
-            Kernel32.Outcome outcome = kernel.invoke(request, state -> (long) createFileMapping.invokeExact(state,
+            NativeCalls.Outcome outcome = kernel.invoke(request, state -> (long) createFileMapping.invokeExact(state,
                     INVALID_HANDLE_VALUE, 0L, WindowsConstants.PAGE_READWRITE, WindowsConstants.high(size),
                     WindowsConstants.low(size), name));
             if (outcome.value() == 0) {

@@ -1,5 +1,6 @@
 package dev.mman.internal;
 
+import static dev.mman.internal.NativeCalls.rangeRequest;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -233,11 +234,11 @@ final class WindowsPlatform implements WithoutLinuxExtras {
 
     @Override
     public void unmap(long address, long size) {
-        String request = PosixPlatform.rangeRequest("unmap", address, size);
+        String request = rangeRequest("unmap", address, size);
         WindowsViews.View view = view(request, address, size);
         if (view.address() != address || view.size() != size) {
             throw new MMapException(request + ": Windows releases whole views only; this one is "
-                    + PosixPlatform.rangeRequest("", view.address(), view.size()));
+                    + rangeRequest("", view.address(), view.size()));
         }
         views.remove(address);
         if (view.anonymous()) {
@@ -252,7 +253,7 @@ final class WindowsPlatform implements WithoutLinuxExtras {
 
     @Override
     public void protect(long address, long size, int prot) {
-        String request = PosixPlatform.rangeRequest("VirtualProtect", address, size) + " to " + Flags.protection(prot);
+        String request = rangeRequest("VirtualProtect", address, size) + " to " + Flags.protection(prot);
         int protection = WindowsConstants.pageProtection(prot, view(request, address, size).protectionFlags());
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment old = arena.allocate(JAVA_INT);
@@ -264,7 +265,7 @@ final class WindowsPlatform implements WithoutLinuxExtras {
     /** {@code MS_SYNC} is durable: the view's pages go to the file, then the file's buffers to disk. */
     @Override
     public void sync(long address, long size, int flags) {
-        String request = PosixPlatform.rangeRequest("FlushViewOfFile", address, size);
+        String request = rangeRequest("FlushViewOfFile", address, size);
         WindowsViews.View view = view(request, address, size);
         if (view.anonymous()) {
             return; // no file behind it, as msync of anonymous memory does nothing either
@@ -279,14 +280,14 @@ final class WindowsPlatform implements WithoutLinuxExtras {
 
     @Override
     public void lock(long address, long size) {
-        kernel.call(PosixPlatform.rangeRequest("VirtualLock", address, size), 0, 0, WindowsConstants::lockHint, false,
+        kernel.call(rangeRequest("VirtualLock", address, size), 0, 0, WindowsConstants::lockHint, false,
                 state -> (int) virtualLock.invokeExact(state, address, size));
     }
 
     /** Unlocking pages that are not locked is no error, as with munlock. */
     @Override
     public void unlock(long address, long size) {
-        kernel.call(PosixPlatform.rangeRequest("VirtualUnlock", address, size), 0, WindowsConstants.ERROR_NOT_LOCKED,
+        kernel.call(rangeRequest("VirtualUnlock", address, size), 0, WindowsConstants.ERROR_NOT_LOCKED,
                 code -> null, false, state -> (int) virtualUnlock.invokeExact(state, address, size));
     }
 
@@ -297,7 +298,7 @@ final class WindowsPlatform implements WithoutLinuxExtras {
      */
     @Override
     public void advise(long address, long size, Advice advice, boolean writable) {
-        String request = PosixPlatform.rangeRequest("madvise", address, size) + " with " + advice;
+        String request = rangeRequest("madvise", address, size) + " with " + advice;
         switch (advice) {
             case NORMAL, RANDOM, SEQUENTIAL -> { }
             case POPULATE -> PageToucher.touch(address, size, pageSize);
@@ -338,7 +339,7 @@ final class WindowsPlatform implements WithoutLinuxExtras {
                 entries.set(JAVA_LONG, page * WORKING_SET_ENTRY, address + page * pageSize);
             }
             int bytes = Math.toIntExact(entries.byteSize());
-            kernel.call(PosixPlatform.rangeRequest("QueryWorkingSetEx", address, size), 0, 0, code -> null, false,
+            kernel.call(rangeRequest("QueryWorkingSetEx", address, size), 0, 0, code -> null, false,
                     state -> (int) queryWorkingSetEx.invokeExact(state, CURRENT_PROCESS, entries, bytes));
             byte[] vector = new byte[pages];
             for (int page = 0; page < pages; page++) {
@@ -438,7 +439,7 @@ final class WindowsPlatform implements WithoutLinuxExtras {
             return -1; // no process has that id
         }
         try (Arena arena = Arena.ofConfined()) {
-            Kernel32.Outcome running = kernel.invoke("WaitForSingleObject",
+            NativeCalls.Outcome running = kernel.invoke("WaitForSingleObject",
                     state -> (int) waitForSingleObject.invokeExact(state, handle, 0));
             if (running.value() != WAIT_TIMEOUT) {
                 return -1; // signalled: it has exited, though a handle keeps its id taken

@@ -85,10 +85,12 @@ class WindowsTranslationTest {
     void failuresNameTheErrorCodeAndItsNumber() {
         assertEquals("VirtualLock(0x10000, 4096) failed: ERROR_WORKING_SET_QUOTA (1453). Hint: "
                         + WindowsConstants.lockHint(1453),
-                WindowsConstants.failureMessage("VirtualLock(0x10000, 4096)", 1453, WindowsConstants.lockHint(1453)));
+                Kernel32.failure("VirtualLock(0x10000, 4096)", 1453, WindowsConstants.lockHint(1453), false)
+                        .getMessage());
         assertEquals("CloseHandle failed: ERROR_INVALID_HANDLE (6)",
-                WindowsConstants.failureMessage("CloseHandle", 6, null));
-        assertEquals("x failed: error 4242 (4242)", WindowsConstants.failureMessage("x", 4242, null));
+                Kernel32.failure("CloseHandle", 6, null, false).getMessage());
+        assertEquals("x failed: error 4242 (4242)", Kernel32.failure("x", 4242, null, false).getMessage());
+        assertEquals(4242, Kernel32.failure("x", 4242, null, false).errno());
     }
 
     @Test
