@@ -1,76 +1,77 @@
 package dev.mman.internal;
 
-import dev.mman.Advice;
+import static dev.mman.Advice.DONTNEED;
+import static dev.mman.Advice.NORMAL;
+import static dev.mman.Advice.RANDOM;
+import static dev.mman.Advice.SEQUENTIAL;
+import static dev.mman.Advice.WILLNEED;
+import static dev.mman.internal.PortableBits.MAP_ANONYMOUS;
+import static dev.mman.internal.PortableBits.MAP_FIXED;
+import static dev.mman.internal.PortableBits.MAP_PRIVATE;
+import static dev.mman.internal.PortableBits.MAP_SHARED;
+import static dev.mman.internal.PortableBits.MS_ASYNC;
+import static dev.mman.internal.PortableBits.MS_INVALIDATE;
+import static dev.mman.internal.PortableBits.MS_SYNC;
+import static dev.mman.internal.PortableBits.PROT_EXEC;
+import static dev.mman.internal.PortableBits.PROT_READ;
+import static dev.mman.internal.PortableBits.PROT_WRITE;
 
-/** macOS (Darwin) values, from {@code <sys/mman.h>} of the macOS SDK. */
-public final class DarwinConstants implements PosixConstants {
+import java.util.Map;
 
-    /** The one instance. */
-    public static final DarwinConstants INSTANCE = new DarwinConstants();
+/**
+ * macOS (Darwin) numbers, from the macOS SDK's {@code <sys/mman.h>}, {@code <sys/errno.h>} and
+ * {@code <sys/stat.h>}. Pure data, kept apart from {@link DarwinPlatform} so that it is checked on
+ * Linux, where the backend itself cannot run.
+ */
+final class DarwinConstants {
 
-    static final int MAP_SHARED = 0x0001;
-    static final int MAP_PRIVATE = 0x0002;
-    static final int MAP_FIXED = 0x0010;
-    static final int MAP_ANON = 0x1000;
+    /** From sys/errno.h. */
+    static final ErrnoTable ERRNO = new ErrnoTable(Map.ofEntries(
+            Map.entry(1, "EPERM"), Map.entry(2, "ENOENT"), Map.entry(3, "ESRCH"), Map.entry(4, "EINTR"),
+            Map.entry(5, "EIO"), Map.entry(6, "ENXIO"), Map.entry(9, "EBADF"), Map.entry(12, "ENOMEM"),
+            Map.entry(13, "EACCES"), Map.entry(14, "EFAULT"), Map.entry(16, "EBUSY"), Map.entry(17, "EEXIST"),
+            Map.entry(19, "ENODEV"), Map.entry(20, "ENOTDIR"), Map.entry(21, "EISDIR"), Map.entry(22, "EINVAL"),
+            Map.entry(23, "ENFILE"), Map.entry(24, "EMFILE"), Map.entry(26, "ETXTBSY"), Map.entry(27, "EFBIG"),
+            Map.entry(28, "ENOSPC"), Map.entry(30, "EROFS"), Map.entry(35, "EAGAIN"), Map.entry(45, "ENOTSUP"),
+            Map.entry(60, "ETIMEDOUT"), Map.entry(62, "ELOOP"), Map.entry(63, "ENAMETOOLONG"),
+            Map.entry(78, "ENOSYS"), Map.entry(84, "EOVERFLOW"), Map.entry(102, "EOPNOTSUPP"),
+            Map.entry(105, "EOWNERDEAD"), Map.entry(104, "ENOTRECOVERABLE")));
 
-    static final int MS_ASYNC = 0x0001;
-    static final int MS_INVALIDATE = 0x0002;
-    static final int MS_SYNC = 0x0010;
+    /**
+     * No {@code MAP_POPULATE} and no {@code MAP_HUGETLB} rows: macOS has neither, so both are
+     * dropped, and {@link PosixPlatform} touches the pages where populate was asked for. No
+     * transparent huge pages and no {@code MADV_POPULATE} either: those advices are unsupported,
+     * and POPULATE too is done by touching.
+     */
+    static final PosixConstants MMAN = new PosixConstants(
+            PosixConstants.Bits.of(PROT_READ, 0x1, PROT_WRITE, 0x2, PROT_EXEC, 0x4),
+            PosixConstants.Bits.of(MAP_SHARED, 0x0001, MAP_PRIVATE, 0x0002, MAP_FIXED, 0x0010, MAP_ANONYMOUS, 0x1000),
+            PosixConstants.Bits.of(MS_ASYNC, 0x0001, MS_SYNC, 0x0010, MS_INVALIDATE, 0x0002),
+            Map.of(NORMAL, 0, RANDOM, 1, SEQUENTIAL, 2, WILLNEED, 3, DONTNEED, 4),
+            PosixConstants.UNSUPPORTED,
+            31, // PSHMNAMLEN
+            29,
+            ERRNO);
 
-    private static final int[] NATIVE_PROT = {1, 2, 4};
-    private static final int[] PORTABLE_MAP = {
-        PortableBits.MAP_SHARED, PortableBits.MAP_PRIVATE, PortableBits.MAP_FIXED, PortableBits.MAP_ANONYMOUS
-    };
-    private static final int[] NATIVE_MAP = {MAP_SHARED, MAP_PRIVATE, MAP_FIXED, MAP_ANON};
-    private static final int[] NATIVE_MS = {MS_ASYNC, MS_SYNC, MS_INVALIDATE};
+    /**
+     * The layout with 64-bit inodes, the only one on arm64 and the {@code $INODE64} one on x86_64:
+     * {@code st_dev} (4), {@code st_mode} (2), {@code st_nlink} (2), {@code st_ino} (8), uid, gid,
+     * rdev, padding, four {@code timespec}s, then {@code st_size}.
+     */
+    static final StatLayout STAT = new StatLayout(4, 2, 96, 144);
 
     private DarwinConstants() {}
 
-    @Override
-    public int protection(int prot) {
-        return PosixConstants.translateBits(prot, PortableBits.PROT, NATIVE_PROT);
-    }
-
-    @Override
-    public int mapFlags(int flags) {
-        return PosixConstants.translateBits(flags, PORTABLE_MAP, NATIVE_MAP);
-    }
-
-    @Override
-    public int msyncFlags(int flags) {
-        return PosixConstants.translateBits(flags, PortableBits.MS, NATIVE_MS);
-    }
-
-    @Override
-    public int advice(Advice advice, boolean writable) {
-        return switch (advice) {
-            case NORMAL -> 0;
-            case RANDOM -> 1;
-            case SEQUENTIAL -> 2;
-            case WILLNEED -> 3;
-            case DONTNEED -> 4;
-            // No transparent huge pages and no MADV_POPULATE: POPULATE is done by touching.
-            case HUGEPAGE, NOHUGEPAGE, POPULATE -> UNSUPPORTED;
-        };
-    }
-
-    @Override
-    public boolean hasNativePopulate() {
-        return false;
-    }
-
-    @Override
-    public int sharedMemoryNameMax() {
-        return 31; // PSHMNAMLEN
-    }
-
-    @Override
-    public int scPageSize() {
-        return 29;
-    }
-
-    @Override
-    public ErrnoTable errno() {
-        return ErrnoTable.DARWIN;
+    /**
+     * The numbers beyond {@code <sys/mman.h>}, for arm64 or x86_64. On x86_64 the plain
+     * {@code fstat} symbol still fills the old 32-bit-inode struct, so the {@code $INODE64} variant
+     * is named; arm64 never had the old one.
+     *
+     * @param arch {@code os.arch}
+     * @return the values
+     */
+    static PosixAbi abi(String arch) {
+        return new PosixAbi(MMAN, 0x200, 0x800, 0x1000000, 0x4 | 0x20000, 0, 6, Long.MAX_VALUE, STAT,
+                arch.equals("aarch64") ? "fstat" : "fstat$INODE64", true);
     }
 }

@@ -48,7 +48,7 @@ final class DarwinPlatform extends PosixPlatform implements WithoutLinuxExtras {
     private final int esrch;
 
     private DarwinPlatform(String arch) {
-        super(PosixAbi.darwin(arch));
+        super(DarwinConstants.abi(arch));
         this.arch = arch;
         ulockWait = Native.withErrno("__ulock_wait",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));

@@ -4,7 +4,9 @@ import java.util.Map;
 
 /**
  * Turns a platform's error number into its symbolic name and its usual text, so that messages
- * read {@code ENOMEM (Cannot allocate memory)} on every platform. Pure data: no native calls.
+ * read {@code ENOMEM (Cannot allocate memory)} on every platform. The numbers differ between
+ * systems, so each brings its own table; the texts belong to the names and are shared. Pure data:
+ * no native calls.
  */
 public final class ErrnoTable {
 
@@ -43,34 +45,15 @@ public final class ErrnoTable {
             Map.entry("ENOTRECOVERABLE", "State not recoverable"),
             Map.entry("EHWPOISON", "Memory page has hardware error"));
 
-    /** Linux, from asm-generic/errno-base.h and errno.h (x86_64 and aarch64 agree). */
-    public static final ErrnoTable LINUX = new ErrnoTable(Map.ofEntries(
-            Map.entry(1, "EPERM"), Map.entry(2, "ENOENT"), Map.entry(3, "ESRCH"), Map.entry(4, "EINTR"),
-            Map.entry(5, "EIO"), Map.entry(6, "ENXIO"), Map.entry(9, "EBADF"), Map.entry(11, "EAGAIN"), Map.entry(12, "ENOMEM"),
-            Map.entry(13, "EACCES"), Map.entry(14, "EFAULT"), Map.entry(16, "EBUSY"), Map.entry(17, "EEXIST"),
-            Map.entry(19, "ENODEV"), Map.entry(20, "ENOTDIR"), Map.entry(21, "EISDIR"), Map.entry(22, "EINVAL"),
-            Map.entry(23, "ENFILE"), Map.entry(24, "EMFILE"), Map.entry(26, "ETXTBSY"), Map.entry(27, "EFBIG"),
-            Map.entry(28, "ENOSPC"), Map.entry(30, "EROFS"), Map.entry(36, "ENAMETOOLONG"),
-            Map.entry(38, "ENOSYS"), Map.entry(40, "ELOOP"), Map.entry(75, "EOVERFLOW"),
-            Map.entry(95, "EOPNOTSUPP"), Map.entry(110, "ETIMEDOUT"), Map.entry(130, "EOWNERDEAD"),
-            Map.entry(131, "ENOTRECOVERABLE"), Map.entry(133, "EHWPOISON")));
-
-    /** macOS, from sys/errno.h of the macOS SDK. */
-    public static final ErrnoTable DARWIN = new ErrnoTable(Map.ofEntries(
-            Map.entry(1, "EPERM"), Map.entry(2, "ENOENT"), Map.entry(3, "ESRCH"), Map.entry(4, "EINTR"),
-            Map.entry(5, "EIO"), Map.entry(6, "ENXIO"), Map.entry(9, "EBADF"), Map.entry(12, "ENOMEM"), Map.entry(13, "EACCES"),
-            Map.entry(14, "EFAULT"), Map.entry(16, "EBUSY"), Map.entry(17, "EEXIST"), Map.entry(19, "ENODEV"),
-            Map.entry(20, "ENOTDIR"), Map.entry(21, "EISDIR"), Map.entry(22, "EINVAL"), Map.entry(23, "ENFILE"),
-            Map.entry(24, "EMFILE"), Map.entry(26, "ETXTBSY"), Map.entry(27, "EFBIG"), Map.entry(28, "ENOSPC"),
-            Map.entry(30, "EROFS"), Map.entry(35, "EAGAIN"), Map.entry(45, "ENOTSUP"), Map.entry(60, "ETIMEDOUT"),
-            Map.entry(62, "ELOOP"), Map.entry(63, "ENAMETOOLONG"), Map.entry(78, "ENOSYS"),
-            Map.entry(84, "EOVERFLOW"), Map.entry(102, "EOPNOTSUPP"), Map.entry(105, "EOWNERDEAD"),
-            Map.entry(104, "ENOTRECOVERABLE")));
-
     private final Map<Integer, String> names;
 
-    private ErrnoTable(Map<Integer, String> names) {
-        this.names = names;
+    /**
+     * A system's table.
+     *
+     * @param names the symbolic name of each error number, from the system's {@code errno.h}
+     */
+    public ErrnoTable(Map<Integer, String> names) {
+        this.names = Map.copyOf(names);
     }
 
     /**

@@ -64,7 +64,7 @@ final class LinuxPlatform extends PosixPlatform {
     private final long sysMembarrier;
 
     LinuxPlatform(String arch) {
-        super(PosixAbi.linux(arch));
+        super(LinuxConstants.abi(arch));
         this.arch = arch;
         this.sysFutex = arch.equals("aarch64") ? 98 : 202;
         this.sysMembarrier = arch.equals("aarch64") ? 283 : 324;

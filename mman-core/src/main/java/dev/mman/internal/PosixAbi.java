@@ -2,7 +2,8 @@ package dev.mman.internal;
 
 /**
  * The numbers and names that differ between the POSIX systems mman runs on, beyond the constants
- * of {@code <sys/mman.h>} ({@link PosixConstants}). Pure data, so it can be checked on any OS.
+ * of {@code <sys/mman.h>} ({@link PosixConstants}). Pure data, so it can be checked on any OS; each
+ * system's values are in its own package.
  *
  * @param constants the {@code <sys/mman.h>} translation
  * @param createFlag {@code O_CREAT}
@@ -31,27 +32,4 @@ record PosixAbi(PosixConstants constants, int createFlag, int exclusiveFlag, int
     static final int ACCESS_MODE = 3;
     /** {@code F_GETFL}, the same on Linux and macOS. */
     static final int GET_STATUS_FLAGS = 3;
-
-    /**
-     * Linux on x86_64 or aarch64.
-     *
-     * @param arch {@code os.arch}
-     * @return the values
-     */
-    static PosixAbi linux(String arch) {
-        return new PosixAbi(LinuxConstants.INSTANCE, 0x40, 0x80, 0x80000, 0x800 | 0x100, 0x80000, 8, -1L,
-                arch.equals("aarch64") ? StatLayout.LINUX_AARCH64 : StatLayout.LINUX_X86_64, "fstat", false);
-    }
-
-    /**
-     * macOS on arm64 or x86_64. On x86_64 the plain {@code fstat} symbol still fills the old
-     * 32-bit-inode struct, so the {@code $INODE64} variant is named; arm64 never had the old one.
-     *
-     * @param arch {@code os.arch}
-     * @return the values
-     */
-    static PosixAbi darwin(String arch) {
-        return new PosixAbi(DarwinConstants.INSTANCE, 0x200, 0x800, 0x1000000, 0x4 | 0x20000, 0, 6, Long.MAX_VALUE,
-                StatLayout.DARWIN, arch.equals("aarch64") ? "fstat" : "fstat$INODE64", true);
-    }
 }

@@ -1,15 +1,31 @@
 package dev.mman.internal;
 
 import dev.mman.Advice;
+import java.util.Map;
 
 /**
- * Translates mman's portable constants (the seed's values, see {@link dev.mman.Mman}) into one
- * POSIX kernel's values. Implementations are pure functions: no native calls, no state.
+ * One POSIX kernel's values for mman's portable constants (the seed's values, see
+ * {@link dev.mman.Mman}), and the one routine that translates through them. Each system fills a
+ * table from its own headers, so Linux and macOS can differ only in their numbers, never in how
+ * the numbers are applied. Pure data: no native calls, so every table can be checked on any OS.
+ *
+ * @param protection the {@code PROT_*} bits
+ * @param mapping the {@code MAP_*} bits; a flag the kernel lacks has no row and is dropped, which
+ *     for {@code MAP_POPULATE} the caller makes up for (see {@link #hasNativePopulate()})
+ * @param msync the {@code MS_*} bits
+ * @param advice the {@code madvise} values; an advice with no entry is {@link #UNSUPPORTED}, and
+ *     the entry for {@code POPULATE} is the one for read-only mappings
+ * @param populateWritable the {@code POPULATE} value for writable mappings, which must not be
+ *     faulted in read-only ({@code MADV_POPULATE_WRITE}), or {@link #UNSUPPORTED}
+ * @param sharedMemoryNameMax the longest shared-memory name, without the leading slash
+ * @param scPageSize {@code _SC_PAGESIZE} for {@code sysconf}
+ * @param errno the errno names and texts
  */
-public interface PosixConstants {
+public record PosixConstants(Bits protection, Bits mapping, Bits msync, Map<Advice, Integer> advice,
+        int populateWritable, int sharedMemoryNameMax, int scPageSize, ErrnoTable errno) {
 
     /** Returned by {@link #advice(Advice, boolean)} when the platform has no such advice. */
-    int UNSUPPORTED = -1;
+    public static final int UNSUPPORTED = -1;
 
     /**
      * Translates portable {@code PROT_*} bits.
@@ -17,16 +33,19 @@ public interface PosixConstants {
      * @param prot portable protection bits
      * @return the native protection bits
      */
-    int protection(int prot);
+    public int protection(int prot) {
+        return protection.translate(prot);
+    }
 
     /**
-     * Translates portable {@code MAP_*} bits. Bits the platform cannot express natively
-     * (such as {@code MAP_POPULATE} on macOS) are dropped; see {@link #hasNativePopulate()}.
+     * Translates portable {@code MAP_*} bits.
      *
      * @param flags portable mapping flags
      * @return the native mapping flags
      */
-    int mapFlags(int flags);
+    public int mapFlags(int flags) {
+        return mapping.translate(flags);
+    }
 
     /**
      * Translates portable {@code MS_*} bits.
@@ -34,7 +53,9 @@ public interface PosixConstants {
      * @param flags portable msync flags
      * @return the native msync flags
      */
-    int msyncFlags(int flags);
+    public int msyncFlags(int flags) {
+        return msync.translate(flags);
+    }
 
     /**
      * Translates a portable advice.
@@ -43,52 +64,69 @@ public interface PosixConstants {
      * @param writable whether the mapping is writable (chooses the populate flavour)
      * @return the native advice value, or {@link #UNSUPPORTED}
      */
-    int advice(Advice advice, boolean writable);
+    public int advice(Advice advice, boolean writable) {
+        return advice == Advice.POPULATE && writable ? populateWritable : this.advice.getOrDefault(advice, UNSUPPORTED);
+    }
 
     /**
-     * Whether {@code mmap} can prefault by itself ({@code MAP_POPULATE}).
+     * Whether {@code mmap} can prefault by itself ({@code MAP_POPULATE}); where it cannot, mman
+     * touches the pages instead.
      *
-     * @return true on Linux
+     * @return true when the table has a row for it
      */
-    boolean hasNativePopulate();
+    public boolean hasNativePopulate() {
+        return mapFlags(PortableBits.MAP_POPULATE) != 0;
+    }
 
     /**
-     * The longest shared-memory name the platform accepts, without the leading slash.
-     *
-     * @return the limit in bytes
+     * Rows of portable bits and the native bits they become. A row per bit, rather than a shift or
+     * a mask, because the kernels number their flags as they please.
      */
-    int sharedMemoryNameMax();
+    public static final class Bits {
 
-    /**
-     * {@code _SC_PAGESIZE} for {@code sysconf}.
-     *
-     * @return the platform's value
-     */
-    int scPageSize();
+        private final int[] portable;
+        private final int[] target;
 
-    /**
-     * The errno names and texts of this platform.
-     *
-     * @return the table
-     */
-    ErrnoTable errno();
-
-    /**
-     * Moves each bit of {@code value} that appears in {@code from} to the bit at the same index
-     * in {@code to}. Bits not listed are dropped.
-     *
-     * @param value the bits to translate
-     * @param from source bits, one per entry
-     * @param to target bits, one per entry
-     * @return the translated bits
-     */
-    static int translateBits(int value, int[] from, int[] to) {
-        int out = 0;
-        for (int i = 0; i < from.length; i++) {
-            if ((value & from[i]) != 0) {
-                out |= to[i];
-            }
+        private Bits(int[] portable, int[] target) {
+            this.portable = portable;
+            this.target = target;
         }
-        return out;
+
+        /**
+         * A table from pairs.
+         *
+         * @param rows a portable bit, then its native value, for each row
+         * @return the table
+         * @throws IllegalArgumentException when a native value is missing
+         */
+        public static Bits of(int... rows) {
+            if (rows.length % 2 != 0) {
+                throw new IllegalArgumentException("every portable bit needs its native value");
+            }
+            int[] portable = new int[rows.length / 2];
+            int[] target = new int[rows.length / 2];
+            for (int row = 0; row < portable.length; row++) {
+                portable[row] = rows[2 * row];
+                target[row] = rows[2 * row + 1];
+            }
+            return new Bits(portable, target);
+        }
+
+        /**
+         * Moves each bit of {@code value} that has a row to its native value. Bits without a row
+         * are dropped.
+         *
+         * @param value portable bits
+         * @return the native bits
+         */
+        public int translate(int value) {
+            int out = 0;
+            for (int row = 0; row < portable.length; row++) {
+                if ((value & portable[row]) != 0) {
+                    out |= target[row];
+                }
+            }
+            return out;
+        }
     }
 }

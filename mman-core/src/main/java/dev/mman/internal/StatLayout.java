@@ -4,8 +4,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * Where one C library's {@code struct stat} keeps the two fields mman reads. Pure: it only reads a
- * buffer that {@code fstat} filled.
+ * Where one C library's {@code struct stat} keeps the two fields mman reads, so that one {@code fstat}
+ * call serves every system and architecture. Pure: it only reads a buffer that {@code fstat} filled.
  *
  * @param modeOffset the byte offset of {@code st_mode}
  * @param modeBytes the width of {@code st_mode}: 4 on Linux, 2 on macOS ({@code mode_t} is a
@@ -14,17 +14,6 @@ import java.lang.foreign.ValueLayout;
  * @param byteSize the size of the whole struct, so a buffer of this length is enough
  */
 record StatLayout(long modeOffset, int modeBytes, long sizeOffset, long byteSize) {
-
-    /** glibc and musl on x86_64: a 64-bit {@code st_nlink} comes before {@code st_mode}. */
-    static final StatLayout LINUX_X86_64 = new StatLayout(24, 4, 48, 144);
-    /** The generic Linux layout that aarch64 uses: {@code st_mode} directly after {@code st_ino}. */
-    static final StatLayout LINUX_AARCH64 = new StatLayout(16, 4, 48, 128);
-    /**
-     * macOS with 64-bit inodes, the only layout on arm64 and the {@code $INODE64} one on x86_64:
-     * {@code st_dev} (4), {@code st_mode} (2), {@code st_nlink} (2), {@code st_ino} (8), uid, gid,
-     * rdev, padding, four {@code timespec}s, then {@code st_size}.
-     */
-    static final StatLayout DARWIN = new StatLayout(4, 2, 96, 144);
 
     private static final int S_IFMT = 0xF000;
     private static final int S_IFREG = 0x8000;

@@ -21,7 +21,7 @@ class DarwinTranslationTest {
 
     @Test
     void darwinAbiHasItsOwnOpenFlagsAndLimits() {
-        PosixAbi darwin = PosixAbi.darwin("aarch64");
+        PosixAbi darwin = DarwinConstants.abi("aarch64");
         assertEquals(0x200, darwin.createFlag());
         assertEquals(0x800, darwin.exclusiveFlag());
         assertEquals(0x1000000, darwin.closeOnExecFlag());
@@ -29,19 +29,19 @@ class DarwinTranslationTest {
         assertEquals(6, darwin.rlimitMemlock());
         assertEquals(Long.MAX_VALUE, darwin.unlimited(), "RLIM_INFINITY is 2^63 - 1 on macOS");
         assertTrue(darwin.variadicSharedMemoryOpen());
-        assertEquals(DarwinConstants.INSTANCE, darwin.constants());
-        assertEquals(StatLayout.DARWIN, darwin.stat());
+        assertEquals(DarwinConstants.MMAN, darwin.constants());
+        assertEquals(DarwinConstants.STAT, darwin.stat());
     }
 
     @ParameterizedTest(name = "{0} uses {1}")
     @CsvSource({"aarch64, fstat", "x86_64, fstat$INODE64"})
     void darwinNamesTheFstatThatFillsTheSixtyFourBitInodeStruct(String arch, String symbol) {
-        assertEquals(symbol, PosixAbi.darwin(arch).fstatSymbol());
+        assertEquals(symbol, DarwinConstants.abi(arch).fstatSymbol());
     }
 
     @Test
     void linuxAbiKeepsTheValuesLinuxPlatformAlwaysUsed() {
-        PosixAbi x86 = PosixAbi.linux("amd64");
+        PosixAbi x86 = LinuxConstants.abi("amd64");
         assertEquals(0x40, x86.createFlag());
         assertEquals(0x80, x86.exclusiveFlag());
         assertEquals(0x80000, x86.closeOnExecFlag());
@@ -50,23 +50,23 @@ class DarwinTranslationTest {
         assertEquals(-1L, x86.unlimited());
         assertFalse(x86.variadicSharedMemoryOpen());
         assertEquals("fstat", x86.fstatSymbol());
-        assertEquals(StatLayout.LINUX_X86_64, x86.stat());
-        assertEquals(StatLayout.LINUX_AARCH64, PosixAbi.linux("aarch64").stat());
+        assertEquals(LinuxConstants.STAT_X86_64, x86.stat());
+        assertEquals(LinuxConstants.STAT_AARCH64, LinuxConstants.abi("aarch64").stat());
     }
 
     @Test
     void darwinStatReadsASixteenBitModeAndTheSizeAtNinetySix() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment stat = arena.allocate(StatLayout.DARWIN.byteSize());
+            MemorySegment stat = arena.allocate(DarwinConstants.STAT.byteSize());
             stat.set(ValueLayout.JAVA_INT, 0, 0x01000004); // st_dev
             stat.set(ValueLayout.JAVA_SHORT, 4, (short) 0100644); // st_mode: regular, rw-r--r--
             stat.set(ValueLayout.JAVA_SHORT, 6, (short) 0x7fff); // st_nlink, right after the mode
             stat.set(ValueLayout.JAVA_LONG, 96, 123_456_789_012L);
-            assertEquals(0100644, StatLayout.DARWIN.mode(stat));
-            assertEquals(FileStatus.Kind.REGULAR, StatLayout.kind(StatLayout.DARWIN.mode(stat)));
-            assertEquals(123_456_789_012L, StatLayout.DARWIN.size(stat));
+            assertEquals(0100644, DarwinConstants.STAT.mode(stat));
+            assertEquals(FileStatus.Kind.REGULAR, StatLayout.kind(DarwinConstants.STAT.mode(stat)));
+            assertEquals(123_456_789_012L, DarwinConstants.STAT.size(stat));
             stat.set(ValueLayout.JAVA_SHORT, 4, (short) 0040755);
-            assertEquals(FileStatus.Kind.DIRECTORY, StatLayout.kind(StatLayout.DARWIN.mode(stat)));
+            assertEquals(FileStatus.Kind.DIRECTORY, StatLayout.kind(DarwinConstants.STAT.mode(stat)));
         }
     }
 
@@ -78,15 +78,15 @@ class DarwinTranslationTest {
 
     @Test
     void linuxStatLayoutsPutTheModeWhereTheirArchitecturesDo() {
-        assertEquals(24, StatLayout.LINUX_X86_64.modeOffset());
-        assertEquals(16, StatLayout.LINUX_AARCH64.modeOffset());
-        assertEquals(48, StatLayout.LINUX_X86_64.sizeOffset());
-        assertEquals(48, StatLayout.LINUX_AARCH64.sizeOffset());
-        assertEquals(4, StatLayout.LINUX_X86_64.modeBytes());
-        assertEquals(2, StatLayout.DARWIN.modeBytes());
-        assertEquals(4, StatLayout.DARWIN.modeOffset());
-        assertEquals(96, StatLayout.DARWIN.sizeOffset());
-        assertEquals(144, StatLayout.DARWIN.byteSize());
+        assertEquals(24, LinuxConstants.STAT_X86_64.modeOffset());
+        assertEquals(16, LinuxConstants.STAT_AARCH64.modeOffset());
+        assertEquals(48, LinuxConstants.STAT_X86_64.sizeOffset());
+        assertEquals(48, LinuxConstants.STAT_AARCH64.sizeOffset());
+        assertEquals(4, LinuxConstants.STAT_X86_64.modeBytes());
+        assertEquals(2, DarwinConstants.STAT.modeBytes());
+        assertEquals(4, DarwinConstants.STAT.modeOffset());
+        assertEquals(96, DarwinConstants.STAT.sizeOffset());
+        assertEquals(144, DarwinConstants.STAT.byteSize());
     }
 
     @Test
@@ -134,14 +134,14 @@ class DarwinTranslationTest {
     @ParameterizedTest(name = "{0} = {1}")
     @CsvSource({"3, ESRCH", "35, EAGAIN", "60, ETIMEDOUT", "45, ENOTSUP", "78, ENOSYS", "105, EOWNERDEAD"})
     void darwinErrnoNumbersHaveTheirNames(int errno, String name) {
-        assertEquals(name, ErrnoTable.DARWIN.name(errno));
-        assertEquals(errno, ErrnoTable.DARWIN.number(name));
+        assertEquals(name, DarwinConstants.ERRNO.name(errno));
+        assertEquals(errno, DarwinConstants.ERRNO.number(name));
     }
 
     @Test
     void esrchIsKnownOnBothSystems() {
-        assertEquals("ESRCH (No such process)", ErrnoTable.LINUX.describe(3));
-        assertEquals("ESRCH (No such process)", ErrnoTable.DARWIN.describe(3));
+        assertEquals("ESRCH (No such process)", LinuxConstants.ERRNO.describe(3));
+        assertEquals("ESRCH (No such process)", DarwinConstants.ERRNO.describe(3));
     }
 
     @Test

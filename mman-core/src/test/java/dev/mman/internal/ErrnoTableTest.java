@@ -10,47 +10,47 @@ class ErrnoTableTest {
 
     @Test
     void linuxNamesAndNumbers() {
-        assertEquals("EPERM", ErrnoTable.LINUX.name(1));
-        assertEquals("EAGAIN", ErrnoTable.LINUX.name(11));
-        assertEquals("ENOMEM", ErrnoTable.LINUX.name(12));
-        assertEquals("EINVAL", ErrnoTable.LINUX.name(22));
-        assertEquals("EOPNOTSUPP", ErrnoTable.LINUX.name(95));
-        assertEquals("EHWPOISON", ErrnoTable.LINUX.name(133));
-        assertEquals(11, ErrnoTable.LINUX.number("EAGAIN"));
-        assertEquals(75, ErrnoTable.LINUX.number("EOVERFLOW"));
-        assertEquals(-1, ErrnoTable.LINUX.number("ENOTSUP"), "Linux has ENOTSUP only as an alias");
+        assertEquals("EPERM", LinuxConstants.ERRNO.name(1));
+        assertEquals("EAGAIN", LinuxConstants.ERRNO.name(11));
+        assertEquals("ENOMEM", LinuxConstants.ERRNO.name(12));
+        assertEquals("EINVAL", LinuxConstants.ERRNO.name(22));
+        assertEquals("EOPNOTSUPP", LinuxConstants.ERRNO.name(95));
+        assertEquals("EHWPOISON", LinuxConstants.ERRNO.name(133));
+        assertEquals(11, LinuxConstants.ERRNO.number("EAGAIN"));
+        assertEquals(75, LinuxConstants.ERRNO.number("EOVERFLOW"));
+        assertEquals(-1, LinuxConstants.ERRNO.number("ENOTSUP"), "Linux has ENOTSUP only as an alias");
     }
 
     @Test
     void darwinNamesAndNumbers() {
-        assertEquals("EAGAIN", ErrnoTable.DARWIN.name(35));
-        assertEquals("ENOTSUP", ErrnoTable.DARWIN.name(45));
-        assertEquals("ELOOP", ErrnoTable.DARWIN.name(62));
-        assertEquals("ENAMETOOLONG", ErrnoTable.DARWIN.name(63));
-        assertEquals(35, ErrnoTable.DARWIN.number("EAGAIN"));
-        assertEquals(84, ErrnoTable.DARWIN.number("EOVERFLOW"));
-        assertEquals(-1, ErrnoTable.DARWIN.number("EHWPOISON"));
+        assertEquals("EAGAIN", DarwinConstants.ERRNO.name(35));
+        assertEquals("ENOTSUP", DarwinConstants.ERRNO.name(45));
+        assertEquals("ELOOP", DarwinConstants.ERRNO.name(62));
+        assertEquals("ENAMETOOLONG", DarwinConstants.ERRNO.name(63));
+        assertEquals(35, DarwinConstants.ERRNO.number("EAGAIN"));
+        assertEquals(84, DarwinConstants.ERRNO.number("EOVERFLOW"));
+        assertEquals(-1, DarwinConstants.ERRNO.number("EHWPOISON"));
     }
 
     @Test
     void describeGivesNameAndText() {
-        assertEquals("ENOMEM (Cannot allocate memory)", ErrnoTable.LINUX.describe(12));
-        assertEquals("EAGAIN (Resource temporarily unavailable)", ErrnoTable.DARWIN.describe(35));
-        assertEquals("EACCES (Permission denied)", ErrnoTable.DARWIN.describe(13));
+        assertEquals("ENOMEM (Cannot allocate memory)", LinuxConstants.ERRNO.describe(12));
+        assertEquals("EAGAIN (Resource temporarily unavailable)", DarwinConstants.ERRNO.describe(35));
+        assertEquals("EACCES (Permission denied)", DarwinConstants.ERRNO.describe(13));
     }
 
     @Test
     void unknownNumbersStayNumbers() {
-        assertEquals("errno 4242", ErrnoTable.LINUX.name(4242));
-        assertEquals("errno 4242", ErrnoTable.LINUX.describe(4242));
-        assertEquals("errno 11", ErrnoTable.DARWIN.name(11), "11 is EDEADLK on macOS, not in the table");
-        assertEquals("errno -1", ErrnoTable.DARWIN.describe(-1));
-        assertEquals(-1, ErrnoTable.LINUX.number("ENOPE"));
+        assertEquals("errno 4242", LinuxConstants.ERRNO.name(4242));
+        assertEquals("errno 4242", LinuxConstants.ERRNO.describe(4242));
+        assertEquals("errno 11", DarwinConstants.ERRNO.name(11), "11 is EDEADLK on macOS, not in the table");
+        assertEquals("errno -1", DarwinConstants.ERRNO.describe(-1));
+        assertEquals(-1, LinuxConstants.ERRNO.number("ENOPE"));
     }
 
     @Test
     void everyKnownNameHasAText() {
-        for (ErrnoTable table : new ErrnoTable[] {ErrnoTable.LINUX, ErrnoTable.DARWIN}) {
+        for (ErrnoTable table : new ErrnoTable[] {LinuxConstants.ERRNO, DarwinConstants.ERRNO}) {
             for (int errno = 0; errno < 200; errno++) {
                 String name = table.name(errno);
                 if (!name.startsWith("errno ")) {

@@ -25,7 +25,7 @@ class NativeCallsTest {
     private static final int EBADF = 9;
     private static final MethodHandle CLOSE = Native.withErrno("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
-    private final NativeCalls calls = NativeCalls.errno(ErrnoTable.LINUX::describe);
+    private final NativeCalls calls = NativeCalls.errno(LinuxConstants.ERRNO::describe);
 
     private long closeNothing(IntPredicate tolerated, boolean allocation) {
         return calls.call(() -> "close(-1)", -1, tolerated, code -> code == EBADF ? "no such descriptor" : null,

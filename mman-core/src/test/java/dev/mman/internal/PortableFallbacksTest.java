@@ -11,6 +11,7 @@ import dev.mman.Mman;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
@@ -25,55 +26,21 @@ class PortableFallbacksTest {
     private final Platform linux = Platform.current();
     private final long page = linux.pageSize();
 
-    /** Linux's numbers, but no MAP_POPULATE and no populate advice: what macOS offers. */
-    private static final PosixConstants WITHOUT_POPULATE = new PosixConstants() {
-        @Override
-        public int protection(int prot) {
-            return LinuxConstants.INSTANCE.protection(prot);
-        }
-
-        @Override
-        public int mapFlags(int flags) {
-            return LinuxConstants.INSTANCE.mapFlags(flags & ~PortableBits.MAP_POPULATE);
-        }
-
-        @Override
-        public int msyncFlags(int flags) {
-            return LinuxConstants.INSTANCE.msyncFlags(flags);
-        }
-
-        @Override
-        public int advice(Advice advice, boolean writable) {
-            return advice == Advice.POPULATE || advice == Advice.HUGEPAGE ? UNSUPPORTED
-                    : LinuxConstants.INSTANCE.advice(advice, writable);
-        }
-
-        @Override
-        public boolean hasNativePopulate() {
-            return false;
-        }
-
-        @Override
-        public int sharedMemoryNameMax() {
-            return 31;
-        }
-
-        @Override
-        public int scPageSize() {
-            return LinuxConstants.INSTANCE.scPageSize();
-        }
-
-        @Override
-        public ErrnoTable errno() {
-            return ErrnoTable.LINUX;
-        }
-    };
+    /** Linux's numbers, but no MAP_POPULATE and no populate or huge-page advice: what macOS offers. */
+    private static final PosixConstants WITHOUT_POPULATE = new PosixConstants(
+            LinuxConstants.MMAN.protection(),
+            PosixConstants.Bits.of(PortableBits.MAP_SHARED, 0x01, PortableBits.MAP_PRIVATE, 0x02,
+                    PortableBits.MAP_FIXED, 0x10, PortableBits.MAP_ANONYMOUS, 0x20),
+            LinuxConstants.MMAN.msync(),
+            Map.of(Advice.NORMAL, 0, Advice.RANDOM, 1, Advice.SEQUENTIAL, 2, Advice.WILLNEED, 3, Advice.DONTNEED, 4,
+                    Advice.NOHUGEPAGE, 15),
+            PosixConstants.UNSUPPORTED, 31, LinuxConstants.MMAN.scPageSize(), LinuxConstants.ERRNO);
 
     /** The shared POSIX code with the constants above, on this Linux machine. */
     private static final class PopulateLessPlatform extends PosixPlatform implements WithoutLinuxExtras {
         PopulateLessPlatform() {
             super(new PosixAbi(WITHOUT_POPULATE, 0x40, 0x80, 0x80000, 0x800 | 0x100, 0x80000, 8, -1L,
-                    PosixAbi.linux(System.getProperty("os.arch")).stat(), "fstat", false));
+                    LinuxConstants.abi(System.getProperty("os.arch")).stat(), "fstat", false));
         }
 
         @Override

@@ -3,6 +3,7 @@ package dev.mman.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mman.Advice;
@@ -12,8 +13,8 @@ import org.junit.jupiter.api.Test;
 /** The Linux and macOS translation tables, bit by bit, against the kernels' headers. */
 class PosixConstantsTest {
 
-    private static final PosixConstants LINUX = LinuxConstants.INSTANCE;
-    private static final PosixConstants DARWIN = DarwinConstants.INSTANCE;
+    private static final PosixConstants LINUX = LinuxConstants.MMAN;
+    private static final PosixConstants DARWIN = DarwinConstants.MMAN;
 
     @Test
     void protectionBitsAreTheSameOnBoth() {
@@ -98,15 +99,15 @@ class PosixConstantsTest {
         assertEquals(31, DARWIN.sharedMemoryNameMax());
         assertEquals(30, LINUX.scPageSize());
         assertEquals(29, DARWIN.scPageSize());
-        assertSame(ErrnoTable.LINUX, LINUX.errno());
-        assertSame(ErrnoTable.DARWIN, DARWIN.errno());
+        assertSame(LinuxConstants.ERRNO, LINUX.errno());
+        assertSame(DarwinConstants.ERRNO, DARWIN.errno());
     }
 
     @Test
-    void translateBitsMovesEachListedBitAndDropsTheRest() {
-        int[] from = {1, 2, 8};
-        int[] to = {0x100, 0x10, 0x1};
-        assertEquals(0x111, PosixConstants.translateBits(1 | 2 | 8 | 4, from, to));
-        assertEquals(0, PosixConstants.translateBits(4, from, to));
+    void aBitTableMovesEachListedBitAndDropsTheRest() {
+        PosixConstants.Bits bits = PosixConstants.Bits.of(1, 0x100, 2, 0x10, 8, 0x1);
+        assertEquals(0x111, bits.translate(1 | 2 | 8 | 4));
+        assertEquals(0, bits.translate(4));
+        assertThrows(IllegalArgumentException.class, () -> PosixConstants.Bits.of(1, 0x100, 2));
     }
 }
