@@ -25,17 +25,11 @@ import java.util.Map;
  */
 final class DarwinConstants {
 
-    /** From sys/errno.h. */
+    /** From sys/errno.h: what macOS numbers beyond Version 7. */
     static final ErrnoTable ERRNO = new ErrnoTable(Map.ofEntries(
-            Map.entry(1, "EPERM"), Map.entry(2, "ENOENT"), Map.entry(3, "ESRCH"), Map.entry(4, "EINTR"),
-            Map.entry(5, "EIO"), Map.entry(6, "ENXIO"), Map.entry(9, "EBADF"), Map.entry(12, "ENOMEM"),
-            Map.entry(13, "EACCES"), Map.entry(14, "EFAULT"), Map.entry(16, "EBUSY"), Map.entry(17, "EEXIST"),
-            Map.entry(19, "ENODEV"), Map.entry(20, "ENOTDIR"), Map.entry(21, "EISDIR"), Map.entry(22, "EINVAL"),
-            Map.entry(23, "ENFILE"), Map.entry(24, "EMFILE"), Map.entry(26, "ETXTBSY"), Map.entry(27, "EFBIG"),
-            Map.entry(28, "ENOSPC"), Map.entry(30, "EROFS"), Map.entry(35, "EAGAIN"), Map.entry(45, "ENOTSUP"),
-            Map.entry(60, "ETIMEDOUT"), Map.entry(62, "ELOOP"), Map.entry(63, "ENAMETOOLONG"),
-            Map.entry(78, "ENOSYS"), Map.entry(84, "EOVERFLOW"), Map.entry(102, "EOPNOTSUPP"),
-            Map.entry(105, "EOWNERDEAD"), Map.entry(104, "ENOTRECOVERABLE")));
+            Map.entry(35, "EAGAIN"), Map.entry(45, "ENOTSUP"), Map.entry(60, "ETIMEDOUT"), Map.entry(62, "ELOOP"),
+            Map.entry(63, "ENAMETOOLONG"), Map.entry(78, "ENOSYS"), Map.entry(84, "EOVERFLOW"),
+            Map.entry(102, "EOPNOTSUPP"), Map.entry(104, "ENOTRECOVERABLE"), Map.entry(105, "EOWNERDEAD")));
 
     /**
      * No {@code MAP_POPULATE} and no {@code MAP_HUGETLB} rows: macOS has neither, so both are

@@ -1,5 +1,6 @@
 package dev.mman.internal;
 
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -45,15 +46,29 @@ public final class ErrnoTable {
             Map.entry("ENOTRECOVERABLE", "State not recoverable"),
             Map.entry("EHWPOISON", "Memory page has hardware error"));
 
+    /**
+     * The numbers that Linux and macOS both kept from Version 7 Unix, 1 to 34 but for 11, which BSD
+     * gave to EDEADLK when it moved EAGAIN to 35. A system's table lists only the rest.
+     */
+    private static final Map<Integer, String> VERSION_7 = Map.ofEntries(
+            Map.entry(1, "EPERM"), Map.entry(2, "ENOENT"), Map.entry(3, "ESRCH"), Map.entry(4, "EINTR"),
+            Map.entry(5, "EIO"), Map.entry(6, "ENXIO"), Map.entry(9, "EBADF"), Map.entry(12, "ENOMEM"),
+            Map.entry(13, "EACCES"), Map.entry(14, "EFAULT"), Map.entry(16, "EBUSY"), Map.entry(17, "EEXIST"),
+            Map.entry(19, "ENODEV"), Map.entry(20, "ENOTDIR"), Map.entry(21, "EISDIR"), Map.entry(22, "EINVAL"),
+            Map.entry(23, "ENFILE"), Map.entry(24, "EMFILE"), Map.entry(26, "ETXTBSY"), Map.entry(27, "EFBIG"),
+            Map.entry(28, "ENOSPC"), Map.entry(30, "EROFS"));
+
     private final Map<Integer, String> names;
 
     /**
-     * A system's table.
+     * A system's table: the numbers of {@link #VERSION_7} and the system's own.
      *
-     * @param names the symbolic name of each error number, from the system's {@code errno.h}
+     * @param own the symbolic names of the system's other error numbers, from its {@code errno.h}
      */
-    public ErrnoTable(Map<Integer, String> names) {
-        this.names = Map.copyOf(names);
+    public ErrnoTable(Map<Integer, String> own) {
+        Map<Integer, String> all = new HashMap<>(VERSION_7);
+        all.putAll(own);
+        this.names = Map.copyOf(all);
     }
 
     /**

@@ -30,17 +30,11 @@ import java.util.Map;
  */
 final class LinuxConstants {
 
-    /** From asm-generic/errno-base.h and errno.h. */
+    /** From asm-generic/errno-base.h and errno.h: what Linux numbers beyond Version 7. */
     static final ErrnoTable ERRNO = new ErrnoTable(Map.ofEntries(
-            Map.entry(1, "EPERM"), Map.entry(2, "ENOENT"), Map.entry(3, "ESRCH"), Map.entry(4, "EINTR"),
-            Map.entry(5, "EIO"), Map.entry(6, "ENXIO"), Map.entry(9, "EBADF"), Map.entry(11, "EAGAIN"),
-            Map.entry(12, "ENOMEM"), Map.entry(13, "EACCES"), Map.entry(14, "EFAULT"), Map.entry(16, "EBUSY"),
-            Map.entry(17, "EEXIST"), Map.entry(19, "ENODEV"), Map.entry(20, "ENOTDIR"), Map.entry(21, "EISDIR"),
-            Map.entry(22, "EINVAL"), Map.entry(23, "ENFILE"), Map.entry(24, "EMFILE"), Map.entry(26, "ETXTBSY"),
-            Map.entry(27, "EFBIG"), Map.entry(28, "ENOSPC"), Map.entry(30, "EROFS"), Map.entry(36, "ENAMETOOLONG"),
-            Map.entry(38, "ENOSYS"), Map.entry(40, "ELOOP"), Map.entry(75, "EOVERFLOW"),
-            Map.entry(95, "EOPNOTSUPP"), Map.entry(110, "ETIMEDOUT"), Map.entry(130, "EOWNERDEAD"),
-            Map.entry(131, "ENOTRECOVERABLE"), Map.entry(133, "EHWPOISON")));
+            Map.entry(11, "EAGAIN"), Map.entry(36, "ENAMETOOLONG"), Map.entry(38, "ENOSYS"), Map.entry(40, "ELOOP"),
+            Map.entry(75, "EOVERFLOW"), Map.entry(95, "EOPNOTSUPP"), Map.entry(110, "ETIMEDOUT"),
+            Map.entry(130, "EOWNERDEAD"), Map.entry(131, "ENOTRECOVERABLE"), Map.entry(133, "EHWPOISON")));
 
     /** From asm-generic/mman-common.h and mman.h, and unistd.h for the page size. */
     static final PosixConstants MMAN = new PosixConstants(
