@@ -1,6 +1,9 @@
 package dev.mman.internal;
 
 import dev.mman.MMapException;
+import dev.mman.internal.darwin.DarwinPlatform;
+import dev.mman.internal.linux.LinuxPlatform;
+import dev.mman.internal.windows.WindowsPlatform;
 
 /** Chooses the {@link Platform} for the running OS, once. */
 final class Platforms {
@@ -43,7 +46,7 @@ final class Platforms {
     /** The backend for an OS that {@link #unsupportedReason} accepted. */
     private static Platform create(String osName, String arch) {
         return switch (family(osName)) {
-            case LINUX -> new LinuxPlatform(arch);
+            case LINUX -> LinuxPlatform.load(arch);
             case MACOS -> DarwinPlatform.load(arch);
             case WINDOWS -> WindowsPlatform.load(arch);
             case OTHER -> throw new IllegalStateException(osName + " has no backend");

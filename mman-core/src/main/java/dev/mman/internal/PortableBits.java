@@ -5,22 +5,22 @@ package dev.mman.internal;
  * constants in {@link dev.mman.Mman}; {@code internal} keeps its own copy so that the tables
  * stay pure and readable.
  */
-final class PortableBits {
+public final class PortableBits {
 
-    static final int PROT_READ = 1;
-    static final int PROT_WRITE = 2;
-    static final int PROT_EXEC = 4;
+    public static final int PROT_READ = 1;
+    public static final int PROT_WRITE = 2;
+    public static final int PROT_EXEC = 4;
 
-    static final int MAP_SHARED = 1;
-    static final int MAP_PRIVATE = 2;
-    static final int MAP_FIXED = 0x10;
-    static final int MAP_ANONYMOUS = 0x20;
-    static final int MAP_POPULATE = 0x8000;
-    static final int MAP_HUGETLB = 0x40000;
+    public static final int MAP_SHARED = 1;
+    public static final int MAP_PRIVATE = 2;
+    public static final int MAP_FIXED = 0x10;
+    public static final int MAP_ANONYMOUS = 0x20;
+    public static final int MAP_POPULATE = 0x8000;
+    public static final int MAP_HUGETLB = 0x40000;
 
-    static final int MS_ASYNC = 1;
-    static final int MS_SYNC = 2;
-    static final int MS_INVALIDATE = 4;
+    public static final int MS_ASYNC = 1;
+    public static final int MS_SYNC = 2;
+    public static final int MS_INVALIDATE = 4;
 
     static final int[] PROT = {PROT_READ, PROT_WRITE, PROT_EXEC};
     static final int[] MS = {MS_ASYNC, MS_SYNC, MS_INVALIDATE};

@@ -9,9 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertThrowsExactly;
 
 import dev.mman.MMapAllocationException;
 import dev.mman.MMapException;
+import dev.mman.internal.posix.ErrnoTable;
+import dev.mman.internal.posix.Native;
 import java.io.IOException;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.invoke.MethodHandle;
+import java.util.Map;
 import java.util.function.IntPredicate;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +28,7 @@ class NativeCallsTest {
     private static final int EBADF = 9;
     private static final MethodHandle CLOSE = Native.withErrno("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
-    private final NativeCalls calls = NativeCalls.errno(LinuxConstants.ERRNO::describe);
+    private final NativeCalls calls = NativeCalls.errno(new ErrnoTable(Map.of())::describe);
 
     private long closeNothing(IntPredicate tolerated, boolean allocation) {
         return calls.call(() -> "close(-1)", -1, tolerated, code -> code == EBADF ? "no such descriptor" : null,

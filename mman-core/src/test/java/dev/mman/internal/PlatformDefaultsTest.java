@@ -118,7 +118,7 @@ class PlatformDefaultsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"LinuxPlatform", "DarwinPlatform", "WindowsPlatform"})
+    @ValueSource(strings = {"linux.LinuxPlatform", "darwin.DarwinPlatform", "windows.WindowsPlatform"})
     void everyBackendMakesEveryCallItself(String name) throws ReflectiveOperationException {
         Class<?> backend = Class.forName("dev.mman.internal." + name, false, Platform.class.getClassLoader());
         for (Method call : Platform.class.getMethods()) {
