@@ -40,7 +40,12 @@ public interface Platform {
      */
     String describe();
 
-    /** The error that a call this platform does not make raises; {@code call} is the method's name. */
+    /**
+     * The error that a call this platform does not make raises.
+     *
+     * @param call the method's name
+     * @return the exception to throw
+     */
     default MMapException unavailable(String call) {
         return new MMapException(call + " is not available on " + describe());
     }

@@ -117,7 +117,8 @@ public final class DarwinPlatform extends PosixPlatform implements WithoutLinuxE
     public String describeFd(int fd) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment path = arena.allocate(MAXPATHLEN);
-            long result = call(() -> "fcntl(" + fd + ", F_GETPATH)", NO_HINT, false, constants.errno().number("EBADF"),
+            int ebadf = constants.errno().number("EBADF");
+            long result = call(() -> "fcntl(" + fd + ", F_GETPATH)", NO_HINT, false, errno -> errno == ebadf,
                     state -> (int) fcntlWithPointer.invokeExact(state, fd, F_GETPATH, path));
             return result == -1 ? "fd " + fd : "fd " + fd + " (" + path.getString(0) + ")";
         } catch (MMapException e) {
@@ -161,7 +162,7 @@ public final class DarwinPlatform extends PosixPlatform implements WithoutLinuxE
         if (errno == eintr || errno == eagain) {
             return true;
         }
-        throw failure(request + " on 0x" + Long.toHexString(word.address()), errno, NO_HINT, false);
+        throw calls.failure(request + " on 0x" + Long.toHexString(word.address()), errno, NO_HINT, false);
     }
 
     @Override
@@ -182,7 +183,7 @@ public final class DarwinPlatform extends PosixPlatform implements WithoutLinuxE
         if (errno == enoent || errno == eintr) {
             return 0;
         }
-        throw failure(request + " on 0x" + Long.toHexString(word.address()), errno, NO_HINT, false);
+        throw calls.failure(request + " on 0x" + Long.toHexString(word.address()), errno, NO_HINT, false);
     }
 
     @Override
@@ -198,7 +199,7 @@ public final class DarwinPlatform extends PosixPlatform implements WithoutLinuxE
             if (filled.value() <= 0 && (errno == esrch || errno == 0)) {
                 return -1;
             }
-            throw failure("proc_pidinfo(" + pid + ", PROC_PIDTBSDINFO) to see whether process " + pid + " is alive",
+            throw calls.failure("proc_pidinfo(" + pid + ", PROC_PIDTBSDINFO) to see whether process " + pid + " is alive",
                     errno, NO_HINT, false);
         }
     }

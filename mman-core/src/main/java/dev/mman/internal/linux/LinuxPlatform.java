@@ -119,7 +119,7 @@ public final class LinuxPlatform extends PosixPlatform {
         long error = call(() -> request, NO_HINT, false, NativeCalls.ANY,
                 state -> (int) POSIX_FADVISE.invokeExact(fd, offset, length, POSIX_FADV_DONTNEED));
         if (error != 0) {
-            throw failure(request, (int) error, NO_HINT, false);
+            throw calls.failure(request, (int) error, NO_HINT, false);
         }
     }
 
@@ -187,7 +187,7 @@ public final class LinuxPlatform extends PosixPlatform {
         if (errno == EAGAIN || errno == EINTR || errno == ETIMEDOUT) {
             return errno;
         }
-        throw failure(request.get() + " on 0x" + Long.toHexString(word.address()), errno, NO_HINT, false);
+        throw calls.failure(request.get() + " on 0x" + Long.toHexString(word.address()), errno, NO_HINT, false);
     }
 
     @Override

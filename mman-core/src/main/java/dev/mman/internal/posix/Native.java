@@ -19,8 +19,12 @@ public final class Native {
     private Native() {}
 
     /**
-     * A downcall handle for a C library function whose first Java argument is the segment
-     * that receives {@code errno}.
+     * A downcall handle for a C library function that reports through {@code errno}.
+     *
+     * @param name the function
+     * @param descriptor its C signature
+     * @param extra options beyond the errno capture, such as the first variadic argument
+     * @return a handle whose first argument is the segment that receives {@code errno}
      */
     public static MethodHandle withErrno(String name, FunctionDescriptor descriptor, Linker.Option... extra) {
         Linker.Option[] options = new Linker.Option[extra.length + 1];
@@ -29,7 +33,13 @@ public final class Native {
         return LINKER.downcallHandle(find(name), descriptor, options);
     }
 
-    /** A downcall handle for a C library function that does not report through errno. */
+    /**
+     * A downcall handle for a C library function that does not report through {@code errno}.
+     *
+     * @param name the function
+     * @param descriptor its C signature
+     * @return the handle
+     */
     public static MethodHandle plain(String name, FunctionDescriptor descriptor) {
         return LINKER.downcallHandle(find(name), descriptor);
     }

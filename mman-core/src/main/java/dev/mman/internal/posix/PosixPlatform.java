@@ -298,7 +298,7 @@ public abstract class PosixPlatform implements Platform {
 
     @Override
     public FileStatus fileStatus(int fd) {
-        int accessMode = (int) call(() -> "fcntl(" + fd + ", F_GETFL)", NO_HINT, false, ebadf,
+        int accessMode = (int) call(() -> "fcntl(" + fd + ", F_GETFL)", NO_HINT, false, errno -> errno == ebadf,
                 state -> (int) fcntl.invokeExact(state, fd, PosixAbi.GET_STATUS_FLAGS));
         if (accessMode == -1) {
             return null;
@@ -350,13 +350,13 @@ public abstract class PosixPlatform implements Platform {
         MemorySegment cName = Native.scratchString(name);
         return (int) call(() -> request, errno -> errno == eacces
                         ? "another user owns that name and its permissions do not let you in" : null, false,
-                absent, state -> (int) shmOpen.invokeExact(state, cName, allFlags, mode));
+                errno -> errno == absent, state -> (int) shmOpen.invokeExact(state, cName, allFlags, mode));
     }
 
     @Override
     public boolean sharedMemoryUnlink(String name) {
         MemorySegment cName = Native.scratchString(name);
-        return call(() -> "shm_unlink(" + name + ")", NO_HINT, false, enoent,
+        return call(() -> "shm_unlink(" + name + ")", NO_HINT, false, errno -> errno == enoent,
                 state -> (int) shmUnlink.invokeExact(state, cName)) == 0;
     }
 
@@ -372,31 +372,32 @@ public abstract class PosixPlatform implements Platform {
     }
 
     /**
-     * Makes a call that reports failure with -1, and throws for any errno. The request text is built
-     * only when the call fails.
+     * Makes a call that reports failure with -1, and throws for any errno.
+     *
+     * @param request the call and its arguments, built only when the call fails
+     * @param hint what to add to the message for an errno, or null
+     * @param allocation whether a failure means the system refused memory
+     * @param call the call
+     * @return the call's result
      */
     protected final long call(Supplier<String> request, IntFunction<String> hint, boolean allocation,
             NativeCalls.Call call) {
         return calls.call(request, -1, NativeCalls.NONE, hint, allocation, call);
     }
 
-    /** Makes a call; returns -1 when it fails with errno {@code tolerated}, and throws otherwise. */
-    protected final long call(Supplier<String> request, IntFunction<String> hint, boolean allocation, int tolerated,
-            NativeCalls.Call call) {
-        return calls.call(request, -1, errno -> errno == tolerated, hint, allocation, call);
-    }
-
     /**
-     * Makes a call; returns -1 when it fails with an errno that {@code tolerated} accepts (the caller
-     * reads which from {@link NativeCalls#lastCode()}), and throws otherwise.
+     * Makes a call that reports failure with -1, and returns -1 instead of throwing for the errnos
+     * that {@code tolerated} accepts (the caller reads which from {@link NativeCalls#lastCode()}).
+     *
+     * @param request the call and its arguments, built only when the call fails
+     * @param hint what to add to the message for an errno, or null
+     * @param allocation whether a failure means the system refused memory
+     * @param tolerated the errnos that are answers rather than failures
+     * @param call the call
+     * @return the call's result
      */
     protected final long call(Supplier<String> request, IntFunction<String> hint, boolean allocation,
             IntPredicate tolerated, NativeCalls.Call call) {
         return calls.call(request, -1, tolerated, hint, allocation, call);
-    }
-
-    /** The exception for a call that failed with {@code errno}, for calls that sort out their failures. */
-    protected final MMapException failure(String request, int errno, IntFunction<String> hint, boolean allocation) {
-        return calls.failure(request, errno, hint, allocation);
     }
 }
