@@ -140,7 +140,14 @@ class PlatformsTest {
                         p -> p.closeFile(3),
                         p -> p.fileStatus(3),
                         p -> p.describeFd(3),
-                        Platform::lockedMemoryLimit)
+                        p -> p.openedFileSize(3),
+                        Platform::lockedMemoryLimit,
+                        p -> p.sharedMemoryCreate("/ring", 0600),
+                        p -> p.sharedMemoryOpen("/ring"),
+                        p -> p.sharedMemoryUnlink("/ring"),
+                        p -> p.truncate(3, 4096),
+                        p -> p.remap(0, 4096, 8192),
+                        Platform::sharedMemoryNameMax)
                 .map(call -> (Executable) () -> call.accept(sun))
                 .forEach(call -> assertEquals(reason, assertThrowsExactly(MMapException.class, call).getMessage()));
     }
