@@ -24,10 +24,11 @@ import java.util.List;
 public interface Platform {
 
     /**
-     * The platform in use, loaded on first call.
+     * The platform in use, loaded on first call. It never throws: on an unsupported OS, or when
+     * native access is denied, it is a stand-in whose first call throws an {@link MMapException}
+     * that says why.
      *
      * @return the platform
-     * @throws MMapException on an unsupported OS or when native access is denied
      */
     static Platform current() {
         return Platforms.current();

@@ -17,8 +17,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
 /**
- * Windows on amd64 and aarch64, through kernel32, translated as {@link WindowsConstants} and DESIGN.md
- * ("Constants") describe: the memory calls, on top of the files, shared memory and processes of
+ * Windows on amd64 and aarch64, through kernel32, translated as {@link WindowsConstants} and
+ * docs/ARCHITECTURE.md ("Where each OS lives") describe: the memory calls, on top of the files, shared memory and processes of
  * {@link WindowsHandles}. Mappings are views of file-mapping objects (anonymous memory comes from
  * {@code VirtualAlloc}), recorded in a {@link WindowsViews} table because Windows releases, flushes
  * and protects a view as a whole; the futex is {@link PollingWait}, because {@code WaitOnAddress}
