@@ -7,6 +7,7 @@ import dev.mman.internal.Flags;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.ref.Reference;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -168,7 +169,11 @@ final class MappingGuard {
     /** Runs a control call holding the monitor, on an open mapping. */
     void control(Supplier<String> call, Consumer<Epoch> work) {
         synchronized (monitor) {
-            work.accept(open(call));
+            try {
+                work.accept(open(call));
+            } finally {
+                Reference.reachabilityFence(owner); // its lease must not unmap under a native call
+            }
         }
     }
 
@@ -178,7 +183,11 @@ final class MappingGuard {
      */
     <T> T compute(Supplier<String> call, Function<Epoch, T> work) {
         synchronized (monitor) {
-            return work.apply(open(call));
+            try {
+                return work.apply(open(call));
+            } finally {
+                Reference.reachabilityFence(owner);
+            }
         }
     }
 
@@ -251,12 +260,11 @@ final class MappingGuard {
     }
 
     /**
-     * The exception for an access that faulted: the JDK turns the SIGBUS of a page past the end of a
-     * shrunk file into an {@link InternalError}.
+     * The exception for an access that faulted: the JDK turns the SIGBUS of a page the kernel could
+     * not provide into an {@link InternalError}. The mapping says why ({@link MemoryMap#faultReason}).
      */
     private MMapException faulted(String call, InternalError fault) {
-        return new MMapException(call + " on " + owner + " faulted: the backing file is shorter than the "
-                + "mapping (was it truncated while mapped?). Extend the file again or map a shorter range", fault);
+        return new MMapException(call + " on " + owner + " faulted: " + owner.faultReason(), fault);
     }
 
     // ---------------------------------------------------------------- native fills
@@ -266,7 +274,11 @@ final class MappingGuard {
      * admitted. Kept out of {@link #fill}, so that the small fills' path stays short enough to inline.
      */
     private void fillNatively(long offset, long length, byte value) {
-        nativeFill.fill(() -> allowed("fill", offset, length, PROT_WRITE), region.address() + offset, length, value);
+        try {
+            nativeFill.fill(() -> allowed("fill", offset, length, PROT_WRITE), region.address() + offset, length, value);
+        } finally {
+            Reference.reachabilityFence(owner); // memset holds only the address: keep the lease reachable
+        }
     }
 
     /** Waits until no native fill runs and keeps new ones out, when this mapping has native fills. */

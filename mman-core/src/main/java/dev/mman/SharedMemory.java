@@ -104,8 +104,8 @@ public final class SharedMemory extends MemoryMap {
         }
     }
 
-    private SharedMemory(Platform platform, long address, long size, String name) {
-        super(new NativeRegion(platform, address, size), size, PROT_READ | PROT_WRITE, MAP_SHARED,
+    private SharedMemory(NativeRegion region, long size, String name) {
+        super(region, size, PROT_READ | PROT_WRITE, MAP_SHARED,
                 "shared memory " + name, null, 0);
         this.name = name;
     }
@@ -199,8 +199,9 @@ public final class SharedMemory extends MemoryMap {
 
     /** Maps all of the object behind {@code fd} for reading and writing. */
     private static SharedMemory mapWhole(Platform platform, int fd, long size, String canonical) {
-        long address = platform.map(size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-        return new SharedMemory(platform, address, size, canonical);
+        NativeRegion region = NativeRegion.map(platform, () -> "mapping shared memory " + canonical, size,
+                PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        return new SharedMemory(region, size, canonical);
     }
 
     private static int openExisting(Platform platform, String call, String canonical) {

@@ -106,6 +106,6 @@ class NativeFillTest {
     }
 
     private static Region region(MemoryMap m) {
-        return new NativeRegion(Platform.current(), m.address(), m.size());
+        return m.region;
     }
 }

@@ -425,4 +425,26 @@ public interface Platform {
     default String transparentHugePageMode() {
         throw unavailable("transparentHugePageMode");
     }
+
+    /**
+     * The most memory mappings (kernel regions) one process may hold: {@code vm.max_map_count} on
+     * Linux. A process that reaches it cannot map anything more, and the JVM aborts when it then
+     * needs memory of its own.
+     *
+     * @return the limit, or -1 where the system has no such limit
+     */
+    default long mapCountLimit() {
+        return -1;
+    }
+
+    /**
+     * How many mappings this process holds now: the lines of {@code /proc/self/maps} on Linux.
+     * Cheap enough to ask now and then, not on every mapping (a process near the limit has tens of
+     * thousands of them).
+     *
+     * @return the count, or -1 where the system has no such limit
+     */
+    default long processMapCount() {
+        return -1;
+    }
 }

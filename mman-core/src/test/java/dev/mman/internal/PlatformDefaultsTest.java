@@ -36,7 +36,8 @@ class PlatformDefaultsTest {
 
     /** The defaults that are a portable way to make the call, not a refusal. */
     private static final Set<String> PORTABLE_DEFAULTS =
-            Set.of("fill", "openedFileSize", "openForMapping", "remapsInPlace", "unavailable");
+            Set.of("fill", "mapCountLimit", "openedFileSize", "openForMapping", "processMapCount", "remapsInPlace",
+                    "unavailable");
 
     /** This machine's platform, and the same with every portable default running that default. */
     static Stream<Platform> platforms() {

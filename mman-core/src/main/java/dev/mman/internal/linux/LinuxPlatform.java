@@ -12,10 +12,12 @@ import dev.mman.internal.PortableBits;
 import dev.mman.internal.posix.Native;
 import dev.mman.internal.posix.PosixPlatform;
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -51,6 +53,10 @@ public final class LinuxPlatform extends PosixPlatform {
     private static final int POSIX_FADV_DONTNEED = 4;
     private static final Path HUGE_PAGES = Path.of("/sys/kernel/mm/hugepages");
     private static final Path THP_ENABLED = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+    private static final Path MAX_MAP_COUNT = Path.of("/proc/sys/vm/max_map_count");
+    private static final Path SELF_MAPS = Path.of("/proc/self/maps");
+    /** The kernel's {@code DEFAULT_MAX_MAP_COUNT}: 65536 less the 5 it keeps for core dumps. */
+    private static final long DEFAULT_MAX_MAP_COUNT = 65530;
     private static final long FUTEX_WAIT = 0;
     private static final long FUTEX_WAKE = 1;
     private static final long MEMBARRIER_CMD_GLOBAL_EXPEDITED = 1 << 1;
@@ -142,6 +148,38 @@ public final class LinuxPlatform extends PosixPlatform {
     @Override
     public String transparentHugePageMode() {
         return selectedWord(THP_ENABLED);
+    }
+
+    @Override
+    public long mapCountLimit() {
+        // Not Files.readString: it reads a file of size 0 one byte first, and a sysctl answers a read
+        // that does not start at offset 0 with end-of-file, so it would see "6" of "65530".
+        try (InputStream in = Files.newInputStream(MAX_MAP_COUNT)) {
+            return Long.parseLong(new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip());
+        } catch (IOException | NumberFormatException unreadable) {
+            // Without /proc/sys (a restricted container) the kernel's default applies.
+            return DEFAULT_MAX_MAP_COUNT;
+        }
+    }
+
+    @Override
+    public long processMapCount() {
+        // One line per mapping; counting newlines in blocks avoids decoding a file that can be megabytes.
+        long lines = 0;
+        byte[] block = new byte[64 << 10];
+        try (InputStream maps = Files.newInputStream(SELF_MAPS)) {
+            for (int n; (n = maps.read(block)) > 0; ) {
+                for (int i = 0; i < n; i++) {
+                    if (block[i] == '\n') {
+                        lines++;
+                    }
+                }
+            }
+        } catch (IOException unreadable) {
+            throw new MMapException("cannot read " + SELF_MAPS + " to count this process's mappings ("
+                    + unreadable.getMessage() + "); mount /proc, or run without a mapping limit", unreadable);
+        }
+        return lines;
     }
 
     /** The word in brackets in a sysfs choice file such as {@code always [madvise] never}. */
