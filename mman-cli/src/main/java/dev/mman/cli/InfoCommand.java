@@ -174,7 +174,7 @@ final class InfoCommand implements Runnable {
                 new Fact("memlockUnlimited", null, limit == null ? null : limit.unlimited(), null));
     }
 
-    /** The reserved and free huge pages of each size; JSON: a list of {size, reserved, free}. */
+    /** The reserved and free huge pages of each size; JSON: a list of {size, reserved, free, overcommit}. */
     static Fact hugePages(List<KernelFiles.HugePool> pools) {
         if (pools == null) {
             return new Fact("hugePages", "huge pages reserved", null, "unknown (no /sys/kernel/mm/hugepages)");
@@ -186,11 +186,14 @@ final class InfoCommand implements Runnable {
             entry.put("size", pool.size());
             entry.put("reserved", pool.reserved());
             entry.put("free", pool.free());
+            entry.put("overcommit", pool.overcommit());
             value.add(entry);
             text.add(Sizes.human(pool.size()) + ": " + count(pool.reserved()) + " reserved, " + count(pool.free())
-                    + " free");
+                    + " free" + (pool.overcommit() != null && pool.overcommit() > 0
+                            ? ", " + pool.overcommit() + " more on demand" : ""));
         }
-        boolean none = pools.stream().allMatch(pool -> pool.reserved() != null && pool.reserved() == 0);
+        boolean none = pools.stream().allMatch(pool -> Long.valueOf(0).equals(pool.reserved())
+                && Long.valueOf(0).equals(pool.overcommit()));
         String line = pools.isEmpty() ? "none" : String.join("; ", text)
                 + (none ? " (MAP_HUGETLB fails until some are reserved: sysctl vm.nr_hugepages=N)" : "");
         return new Fact("hugePages", "huge pages reserved", value, line);

@@ -25,8 +25,12 @@ final class KernelFiles {
     private static final Pattern MAX_LOCKED = Pattern.compile("(?m)^Max locked memory\\s+(\\S+)\\s+\\S+\\s+bytes\\s*$");
     private static final Pattern POOL = Pattern.compile("hugepages-(\\d+)kB");
 
-    /** A size of explicit huge pages and how many of them the kernel holds. */
-    record HugePool(long size, Long reserved, Long free) {}
+    /**
+     * A size of explicit huge pages: how many the kernel holds ({@code nr_hugepages}), how many of
+     * those are free, and how many more it may allocate on demand ({@code nr_overcommit_hugepages});
+     * a count is null when its file cannot be read.
+     */
+    record HugePool(long size, Long reserved, Long free, Long overcommit) {}
 
     /** The soft {@code RLIMIT_MEMLOCK}: bytes, or unlimited. */
     record MemlockLimit(long bytes, boolean unlimited) {}
@@ -73,8 +77,8 @@ final class KernelFiles {
     }
 
     /**
-     * The explicit huge page sizes, smallest first, with the pages reserved ({@code nr_hugepages})
-     * and free in each; null when the kernel has no {@code /sys/kernel/mm/hugepages}.
+     * The explicit huge page sizes, smallest first, with the pages reserved, free and allowed
+     * beyond the reservation in each; null when the kernel has no {@code /sys/kernel/mm/hugepages}.
      */
     List<HugePool> hugePools() {
         Path pools = sys.resolve("kernel/mm/hugepages");
@@ -86,8 +90,8 @@ final class KernelFiles {
             for (Path pool : entries) {
                 Matcher name = POOL.matcher(pool.getFileName().toString());
                 if (name.matches()) {
-                    found.add(new HugePool(Long.parseLong(name.group(1)) * 1024,
-                            number(read(pool.resolve("nr_hugepages"))), number(read(pool.resolve("free_hugepages")))));
+                    found.add(new HugePool(Long.parseLong(name.group(1)) * 1024, count(pool, "nr_hugepages"),
+                            count(pool, "free_hugepages"), count(pool, "nr_overcommit_hugepages")));
                 }
             }
         } catch (IOException | NumberFormatException unreadable) {
@@ -111,6 +115,10 @@ final class KernelFiles {
         }
         Matcher selected = Pattern.compile("\\[([^\\]]+)]").matcher(read(thp.resolve(setting)));
         return selected.find() ? selected.group(1) : null;
+    }
+
+    private static Long count(Path pool, String file) {
+        return number(read(pool.resolve(file)));
     }
 
     /** The file's text, or "" when it cannot be read. */

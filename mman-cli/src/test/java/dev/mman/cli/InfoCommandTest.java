@@ -83,7 +83,7 @@ class InfoCommandTest {
         assertEquals(limit == Long.MAX_VALUE, facts.get("memlockUnlimited"));
         for (Object pool : (List<?>) facts.get("hugePages")) {
             Map<?, ?> entry = (Map<?, ?>) pool;
-            assertEquals(Set.of("size", "reserved", "free"), entry.keySet());
+            assertEquals(Set.of("size", "reserved", "free", "overcommit"), entry.keySet());
             assertTrue(entry.values().stream().allMatch(Long.class::isInstance), entry.toString());
         }
     }
@@ -174,14 +174,16 @@ class InfoCommandTest {
 
     @Test
     void hugePagesSayHowManyAreReservedAndWhatToDoWhenNoneAre() {
-        InfoCommand.Fact none = InfoCommand.hugePages(List.of(new KernelFiles.HugePool(2L << 20, 0L, 0L)));
+        InfoCommand.Fact none = InfoCommand.hugePages(List.of(new KernelFiles.HugePool(2L << 20, 0L, 0L, 0L)));
         assertEquals("2.0 MiB: 0 reserved, 0 free (MAP_HUGETLB fails until some are reserved: sysctl "
                 + "vm.nr_hugepages=N)", none.text());
-        InfoCommand.Fact some = InfoCommand.hugePages(List.of(new KernelFiles.HugePool(2L << 20, 16L, 12L),
-                new KernelFiles.HugePool(1L << 30, 0L, null)));
+        InfoCommand.Fact onDemand = InfoCommand.hugePages(List.of(new KernelFiles.HugePool(2L << 20, 0L, 0L, 8L)));
+        assertEquals("2.0 MiB: 0 reserved, 0 free, 8 more on demand", onDemand.text(), "overcommit: no hint");
+        InfoCommand.Fact some = InfoCommand.hugePages(List.of(new KernelFiles.HugePool(2L << 20, 16L, 12L, 0L),
+                new KernelFiles.HugePool(1L << 30, 0L, null, null)));
         assertEquals("2.0 MiB: 16 reserved, 12 free; 1.0 GiB: 0 reserved, ? free", some.text());
-        assertEquals(List.of(Map.of("size", 2L << 20, "reserved", 16L, "free", 12L)),
-                InfoCommand.hugePages(List.of(new KernelFiles.HugePool(2L << 20, 16L, 12L))).value());
+        assertEquals(List.of(Map.of("size", 2L << 20, "reserved", 16L, "free", 12L, "overcommit", 0L)),
+                InfoCommand.hugePages(List.of(new KernelFiles.HugePool(2L << 20, 16L, 12L, 0L))).value());
         assertNull(InfoCommand.hugePages(null).value());
     }
 

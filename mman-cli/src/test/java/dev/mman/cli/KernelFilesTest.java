@@ -66,15 +66,16 @@ class KernelFilesTest {
         write("sys/kernel/mm/hugepages/hugepages-1048576kB/free_hugepages", "0\n");
         write("sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages", "16\n");
         write("sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages", "12\n");
-        assertEquals(List.of(new KernelFiles.HugePool(2L << 20, 16L, 12L), new KernelFiles.HugePool(1L << 30, 0L, 0L)),
-                kernel().hugePools());
+        write("sys/kernel/mm/hugepages/hugepages-2048kB/nr_overcommit_hugepages", "8\n");
+        assertEquals(List.of(new KernelFiles.HugePool(2L << 20, 16L, 12L, 8L),
+                new KernelFiles.HugePool(1L << 30, 0L, 0L, null)), kernel().hugePools());
     }
 
     @Test
     void anUnreadableCountIsUnknownAndNoHugetlbfsIsNoList() throws IOException {
         assertNull(kernel().hugePools(), "no /sys/kernel/mm/hugepages");
         Files.createDirectories(root.resolve("sys/kernel/mm/hugepages/hugepages-2048kB"));
-        assertEquals(List.of(new KernelFiles.HugePool(2L << 20, null, null)), kernel().hugePools());
+        assertEquals(List.of(new KernelFiles.HugePool(2L << 20, null, null, null)), kernel().hugePools());
     }
 
     @Test
@@ -103,6 +104,7 @@ class KernelFilesTest {
         long limit = SystemInfo.lockedMemoryLimit();
         assertEquals(new KernelFiles.MemlockLimit(limit, limit == Long.MAX_VALUE), system.memlockLimit());
         assertNotNull(system.capIpcLock(), "Linux has /proc/self/status; InfoCommandTest drops the capability");
-        assertTrue(system.hugePools().stream().allMatch(pool -> pool.reserved() != null && pool.free() != null));
+        assertTrue(system.hugePools().stream().allMatch(pool -> pool.reserved() != null && pool.free() != null
+                && pool.overcommit() != null));
     }
 }
