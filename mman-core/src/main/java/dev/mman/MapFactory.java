@@ -95,7 +95,8 @@ final class MapFactory {
                 return mapAgain(map, call, e, newSize);
             }
             FileChecks.extend(mapped.platform(), map.file, map.fileOffset + newSize);
-            NativeRegion moved = map.guard.handOver(() -> call, e, UNCHANGED, () -> mapped.remap(newSize));
+            // mremap leaves nothing behind at the old addresses: the late accesses must be over first.
+            NativeRegion moved = map.guard.handOver(() -> call, e, UNCHANGED, false, () -> mapped.remap(newSize));
             return new MemoryMap(moved, newSize, e.prot(), map.flags, map.source, map.file, map.fileOffset);
         });
     }
@@ -122,8 +123,9 @@ final class MapFactory {
                     fresh.mprotect(current.prot());
                 }
             }
-            return map.guard.handOver(() -> call, current, UNCHANGED, () -> {
-                map.region.release();
+            boolean viewed = current.arena() != null;
+            return map.guard.handOver(() -> call, current, UNCHANGED, map.region.awaitsLateAccesses(), () -> {
+                map.region.release(viewed);
                 return fresh;
             });
         } catch (RuntimeException refused) {

@@ -9,7 +9,8 @@ import java.util.function.Supplier;
  * Linux). At that limit the kernel refuses every new mapping, and the JVM aborts the process as
  * soon as it needs memory of its own (a thread stack, more heap, more code cache). So mman stops
  * short of it: it keeps a reserve for the JVM, and when a new mapping would eat into that reserve
- * it first reclaims mappings that were dropped unclosed (a garbage collection, then their
+ * it first unmaps the placeholders of closed mappings ({@link Placeholders}), then reclaims
+ * mappings that were dropped unclosed (a garbage collection, then their
  * {@link MappingLease cleaners}), and then refuses with an {@link MMapAllocationException} that
  * gives the figures.
  *
@@ -136,6 +137,9 @@ final class MappingBudget {
      */
     private static boolean reclaim(Platform platform, Limits l) {
         synchronized (MappingBudget.class) {
+            if (Placeholders.drain() > 0 && count(platform, LIVE.get()) < l.usable()) {
+                return true; // closed mappings waiting as placeholders were enough
+            }
             for (int round = 0; round < RECLAIM_ROUNDS; round++) {
                 System.gc();
                 try {

@@ -36,6 +36,7 @@ final class MappingLease {
         private final long address;
         private final long size;
         private volatile boolean closed;
+        private volatile boolean viewsRetired;
         private volatile boolean moved;
 
         Unmap(Platform platform, long address, long size) {
@@ -48,6 +49,14 @@ final class MappingLease {
         public void run() {
             if (moved) {
                 return; // mremap moved the memory: the successor's lease owns it now
+            }
+            if (viewsRetired) {
+                // A thread may still make one late access (see Placeholders): it must find memory.
+                if (platform.replaceWithPlaceholder(address, size)) {
+                    Placeholders.queue(platform, address, size);
+                    return;
+                }
+                MappingGuard.awaitLateAccesses();
             }
             platform.unmap(address, size);
             MappingBudget.give();
@@ -67,9 +76,15 @@ final class MappingLease {
         return ignored -> Reference.reachabilityFence(this);
     }
 
-    /** Unmaps now, for {@code close()}; the cleaner will not run again. */
-    void release() {
+    /**
+     * Gives the memory back now, for {@code close()}; the cleaner will not run again.
+     *
+     * @param viewsRetired whether a view arena was just closed, after which a late access is
+     *     possible: the range then gets a placeholder and is unmapped later
+     */
+    void release(boolean viewsRetired) {
         unmap.closed = true;
+        unmap.viewsRetired = viewsRetired;
         cleanable.clean();
     }
 

@@ -87,8 +87,13 @@ record NativeRegion(Platform platform, long address, long size, MappingLease lea
     }
 
     @Override
-    public void release() {
-        lease.release();
+    public void release(boolean viewsRetired) {
+        lease.release(viewsRetired);
+    }
+
+    @Override
+    public boolean awaitsLateAccesses() {
+        return true;
     }
 
     /** The same memory at its new place and length, after {@code mremap}; it takes over this one's place in the budget. */

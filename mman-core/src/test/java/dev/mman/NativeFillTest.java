@@ -94,7 +94,7 @@ class NativeFillTest {
         try {
             assertNull(NativeFill.forMapping(jdk, MAP_PRIVATE | MAP_ANONYMOUS, this), "the JDK backend keeps the JDK's fill");
         } finally {
-            jdk.release();
+            jdk.release(false);
         }
         Path file = dir.resolve("fill.bin");
         Files.write(file, new byte[SIZE]);

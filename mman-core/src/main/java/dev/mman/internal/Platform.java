@@ -304,6 +304,22 @@ public interface Platform {
     }
 
     /**
+     * Replaces a mapping by an inert placeholder at the same addresses, in one step: private
+     * anonymous memory, readable and writable, that reserves nothing. The original memory (and a
+     * file's pages) is out of reach once this returns, while a late access from a thread that was
+     * caught inside one still finds memory there, so it cannot fault. The caller unmaps the
+     * placeholder later, once no thread can still be inside such an access.
+     *
+     * @param address the start of the mapping
+     * @param size its length
+     * @return true when the placeholder is in place; false where the platform has none (the
+     *     caller then unmaps directly, after the handshakes), or the kernel refused it
+     */
+    default boolean replaceWithPlaceholder(long address, long size) {
+        return false;
+    }
+
+    /**
      * Resizes a mapping, moving it when it cannot grow in place ({@code mremap} with
      * {@code MREMAP_MAYMOVE}). The old address range is invalid afterwards.
      *

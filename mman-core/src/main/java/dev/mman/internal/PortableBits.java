@@ -26,6 +26,8 @@ public final class PortableBits {
     public static final int MAP_POPULATE = 0x8000;
     /** {@code MAP_HUGETLB}. */
     public static final int MAP_HUGETLB = 0x40000;
+    /** {@code MAP_NORESERVE}: only mman's own placeholders use it, so the users' flag checks refuse it. */
+    public static final int MAP_NORESERVE = 0x4000;
 
     /** {@code MS_ASYNC}. */
     public static final int MS_ASYNC = 1;

@@ -7,6 +7,7 @@ import static dev.mman.Advice.SEQUENTIAL;
 import static dev.mman.Advice.WILLNEED;
 import static dev.mman.internal.PortableBits.MAP_ANONYMOUS;
 import static dev.mman.internal.PortableBits.MAP_FIXED;
+import static dev.mman.internal.PortableBits.MAP_NORESERVE;
 import static dev.mman.internal.PortableBits.MAP_PRIVATE;
 import static dev.mman.internal.PortableBits.MAP_SHARED;
 import static dev.mman.internal.PortableBits.MS_ASYNC;
@@ -44,7 +45,8 @@ final class DarwinConstants {
      */
     static final PosixConstants MMAN = new PosixConstants(
             PosixConstants.Bits.of(PROT_READ, 0x1, PROT_WRITE, 0x2, PROT_EXEC, 0x4),
-            PosixConstants.Bits.of(MAP_SHARED, 0x0001, MAP_PRIVATE, 0x0002, MAP_FIXED, 0x0010, MAP_ANONYMOUS, 0x1000),
+            PosixConstants.Bits.of(MAP_SHARED, 0x0001, MAP_PRIVATE, 0x0002, MAP_FIXED, 0x0010, MAP_ANONYMOUS, 0x1000,
+                    MAP_NORESERVE, 0x0040),
             PosixConstants.Bits.of(MS_ASYNC, 0x0001, MS_SYNC, 0x0010, MS_INVALIDATE, 0x0002),
             Map.of(NORMAL, 0, RANDOM, 1, SEQUENTIAL, 2, WILLNEED, 3, DONTNEED, 4),
             PosixConstants.UNSUPPORTED,

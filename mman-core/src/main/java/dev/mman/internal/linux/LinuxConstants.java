@@ -11,6 +11,7 @@ import static dev.mman.Advice.WILLNEED;
 import static dev.mman.internal.PortableBits.MAP_ANONYMOUS;
 import static dev.mman.internal.PortableBits.MAP_FIXED;
 import static dev.mman.internal.PortableBits.MAP_HUGETLB;
+import static dev.mman.internal.PortableBits.MAP_NORESERVE;
 import static dev.mman.internal.PortableBits.MAP_POPULATE;
 import static dev.mman.internal.PortableBits.MAP_PRIVATE;
 import static dev.mman.internal.PortableBits.MAP_SHARED;
@@ -44,7 +45,7 @@ final class LinuxConstants {
     static final PosixConstants MMAN = new PosixConstants(
             PosixConstants.Bits.of(PROT_READ, 0x1, PROT_WRITE, 0x2, PROT_EXEC, 0x4),
             PosixConstants.Bits.of(MAP_SHARED, 0x01, MAP_PRIVATE, 0x02, MAP_FIXED, 0x10, MAP_ANONYMOUS, 0x20,
-                    MAP_POPULATE, 0x8000, MAP_HUGETLB, 0x40000),
+                    MAP_POPULATE, 0x8000, MAP_HUGETLB, 0x40000, MAP_NORESERVE, 0x4000),
             PosixConstants.Bits.of(MS_ASYNC, 1, MS_SYNC, 4, MS_INVALIDATE, 2),
             Map.of(NORMAL, 0, RANDOM, 1, SEQUENTIAL, 2, WILLNEED, 3, DONTNEED, 4, HUGEPAGE, 14, NOHUGEPAGE, 15,
                     POPULATE, 22), // MADV_POPULATE_READ

@@ -182,6 +182,19 @@ public abstract class PosixPlatform implements Platform {
     }
 
     @Override
+    public boolean replaceWithPlaceholder(long address, long size) {
+        int nativeProt = constants.protection(PortableBits.PROT_READ | PortableBits.PROT_WRITE);
+        int nativeFlags = constants.mapFlags(PortableBits.MAP_PRIVATE | PortableBits.MAP_ANONYMOUS
+                | PortableBits.MAP_FIXED | PortableBits.MAP_NORESERVE);
+        try {
+            return address == call(() -> rangeRequest("mmap(MAP_FIXED) placeholder", address, size), NO_HINT, true,
+                    state -> (long) mmap.invokeExact(state, address, size, nativeProt, nativeFlags, -1, 0L));
+        } catch (MMapException refused) {
+            return false; // out of memory for the page tables: the caller unmaps the old way
+        }
+    }
+
+    @Override
     public void unmap(long address, long size) {
         call(() -> rangeRequest("munmap", address, size), NO_HINT, false,
                 state -> (int) munmap.invokeExact(state, address, size));

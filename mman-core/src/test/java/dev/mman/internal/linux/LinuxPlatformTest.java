@@ -13,6 +13,8 @@ import dev.mman.Mman;
 import dev.mman.internal.FileStatus;
 import dev.mman.internal.Platform;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -124,5 +126,29 @@ class LinuxPlatformTest {
         assertTrue(e.getMessage().startsWith(call + "(0x1, "), e.getMessage());
         assertEquals(errno, e.errno(), e.getMessage());
         return e;
+    }
+
+    @Test
+    void aPlaceholderTakesTheFilesPagesOutOfReachAndAbsorbsLateAccesses() throws IOException {
+        Path file = dir.resolve("placeholder.bin");
+        Files.write(file, new byte[] {'A', 'A', 'A', 'A'});
+        int fd = linux.openFile(file, true);
+        long address;
+        try {
+            address = linux.map(4096, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_SHARED, fd, 0);
+        } finally {
+            linux.closeFile(fd);
+        }
+        MemorySegment raw = MemorySegment.ofAddress(address).reinterpret(4096);
+        raw.set(ValueLayout.JAVA_BYTE, 1, (byte) 'B');
+        assertTrue(linux.replaceWithPlaceholder(address, 4096), "Linux has MAP_FIXED placeholders");
+        try {
+            // What a thread caught inside an access might still do: it finds zeroed, writable memory.
+            assertEquals(0, raw.get(ValueLayout.JAVA_BYTE, 0), "the placeholder is fresh anonymous memory");
+            raw.set(ValueLayout.JAVA_BYTE, 2, (byte) 'C');
+        } finally {
+            linux.unmap(address, 4096);
+        }
+        assertEquals("ABAA", Files.readString(file), "the late write never reached the file");
     }
 }
