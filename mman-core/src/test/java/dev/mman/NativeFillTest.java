@@ -84,7 +84,7 @@ class NativeFillTest {
 
     @Test
     void onlyAnonymousNativeMemoryWithoutHugePagesFillsNatively(@TempDir Path dir) throws IOException {
-        try (MemoryMap anonymous = MemoryMap.createAnonymous(SIZE)) {
+        try (MemoryMap anonymous = MemoryMap.createAnonymous(SIZE, RW, MAP_PRIVATE, Backend.NATIVE)) {
             assertNotNull(NativeFill.forMapping(region(anonymous), MAP_PRIVATE | MAP_ANONYMOUS, this));
             assertNull(NativeFill.forMapping(region(anonymous), MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, this),
                     "a huge page that cannot be had at fault time raises SIGBUS");
