@@ -48,7 +48,26 @@ import java.util.Objects;
  *
  * <h2>Security</h2>
  * {@code create} makes the object with mode {@code 0600} (owner only) and {@code O_EXCL}, so it
- * never silently joins an object somebody else prepared; {@link Options} can relax both.
+ * never silently joins an object somebody else prepared; {@link Options} can relax both. The mode
+ * asked for is the mode the object gets, whatever the process's umask: {@code shm_open} applies the
+ * umask, so an {@code fchmod} follows it (only for an object this call created; the umask only
+ * clears bits, so the object is never more open than asked in between). Windows has no permission
+ * bits: there the object gets the creator's default security and the mode is ignored.
+ *
+ * <h2>Space: no SIGBUS from a full /dev/shm</h2>
+ * On Linux the memory is a file in the tmpfs {@code /dev/shm}, which is small in containers
+ * (Docker gives 64 MiB). Sizing a file there takes no space, and a write to a page that finds the
+ * file system full is a SIGBUS that kills the JVM. So {@link #create} reserves the whole object
+ * with {@code posix_fallocate} before mapping it, and {@link #open} reserves what another program
+ * (Python, C) left unreserved: a full {@code /dev/shm} is an {@link MMapAllocationException} with
+ * {@code errno()} {@code ENOSPC} (28) there, saying how much was asked and how much is free, and a
+ * failed {@code create} removes the object it made. The price is that the memory is taken at once,
+ * not as pages are first touched. On macOS the memory is anonymous virtual memory, not a file system
+ * that fills up: nothing is reserved, and memory pressure pages it out instead. On Windows the
+ * pagefile-backed section is committed when it is created, so a system out of commit fails
+ * {@code create} with {@code ERROR_COMMITMENT_LIMIT}. A shared-memory mapping cannot
+ * {@link #resize} (only mappings made from a {@code Path} can), so creation is the only place that
+ * needs the reservation.
  */
 public final class SharedMemory extends MemoryMap {
 
@@ -59,7 +78,8 @@ public final class SharedMemory extends MemoryMap {
      * new object gets.
      *
      * @param openOrCreate open the object when the name exists already, instead of failing
-     * @param mode the permission bits of a new object, between {@code 0} and {@code 0777}
+     * @param mode the permission bits of a new object, between {@code 0} and {@code 0777}; on Linux and
+     *     macOS the object gets exactly these, whatever the umask; Windows ignores them
      */
     public record Options(boolean openOrCreate, int mode) {
 
@@ -94,7 +114,8 @@ public final class SharedMemory extends MemoryMap {
         }
 
         /**
-         * These options, with other permission bits for a new object.
+         * These options, with other permission bits for a new object: exactly these, not these minus
+         * the umask (so {@code 0660} under umask {@code 022} is {@code 0660}, not {@code 0640}).
          *
          * @param newMode the bits, such as {@code 0660} to share with the group
          * @return new options
@@ -118,6 +139,8 @@ public final class SharedMemory extends MemoryMap {
      * @param size the length in bytes, at least 1
      * @return the mapping
      * @throws MMapInvalidParameterException when the name or size is bad
+     * @throws MMapAllocationException when {@code /dev/shm} has no room for {@code size} bytes
+     *     ({@code ENOSPC}; nothing is left behind) or the memory limit is reached ({@code ENOMEM})
      * @throws MMapException when the name exists already, or the system refuses
      */
     public static SharedMemory create(String name, long size) {
@@ -133,6 +156,8 @@ public final class SharedMemory extends MemoryMap {
      * @param options what to do when the name exists, and the mode of a new object
      * @return the mapping
      * @throws MMapInvalidParameterException when an argument is bad, or an existing object has another size
+     * @throws MMapAllocationException when {@code /dev/shm} has no room for the object ({@code ENOSPC};
+     *     an object this call created is removed again) or the memory limit is reached ({@code ENOMEM})
      * @throws MMapException when the name exists (without {@code openOrCreate}), or the system refuses
      */
     public static SharedMemory create(String name, long size, Options options) {
@@ -160,6 +185,7 @@ public final class SharedMemory extends MemoryMap {
                 throw Arguments.invalid(call + ": " + canonical + " exists with " + existing + " bytes, not " + size
                         + "; ask for " + existing + " or use SharedMemory.open");
             }
+            reserve(platform, call, fd, size, created ? " (" + canonical + " was removed again)" : "");
             return mapWhole(platform, fd, size, canonical);
         } catch (RuntimeException failure) {
             if (created) {
@@ -172,12 +198,30 @@ public final class SharedMemory extends MemoryMap {
     }
 
     /**
+     * Gives every byte storage before anything maps it, so that a full {@code /dev/shm} is an
+     * exception here rather than a SIGBUS at the first write to a page. Never shrinks the object:
+     * another process may have mapped it already.
+     */
+    private static void reserve(Platform platform, String call, int fd, long size, String aftermath) {
+        try {
+            platform.reserve(fd, size);
+        } catch (MMapAllocationException full) {
+            MMapAllocationException refused = new MMapAllocationException(call + ": " + full.getMessage() + aftermath,
+                    full.errno());
+            refused.initCause(full);
+            throw refused;
+        }
+    }
+
+    /**
      * Opens an existing named object and maps all of it for reading and writing. Its size is
      * the one its creator gave.
      *
      * @param name the name (see the class documentation for the rules)
      * @return the mapping
      * @throws MMapInvalidParameterException when the name is bad
+     * @throws MMapAllocationException when the object's creator left part of it without storage (a
+     *     program other than mman) and {@code /dev/shm} has no room for it ({@code ENOSPC})
      * @throws MMapException when no object has that name (never created, or unlinked), or it is empty
      */
     public static SharedMemory open(String name) {
@@ -191,6 +235,8 @@ public final class SharedMemory extends MemoryMap {
                 throw new MMapException(call + ": " + canonical + " is empty: its creator has not sized it yet "
                         + "(or was killed doing so); retry, or unlink it and create it again");
             }
+            // Another program (Python, C) may have sized it without reserving: fill its holes first.
+            reserve(platform, call, fd, size, "");
             return mapWhole(platform, fd, size, canonical);
         } finally {
             platform.closeFile(fd);

@@ -140,6 +140,17 @@ public final class DarwinPlatform extends PosixPlatform implements WithoutLinuxE
                 + "buffer cache (fcntl F_NOCACHE only affects later reads); `sudo purge` drops the whole cache");
     }
 
+    /**
+     * Nothing to reserve: macOS keeps POSIX shared memory as anonymous virtual memory, not as files
+     * of a file system that could fill up, so a write to it never faults for want of space (memory
+     * pressure pages it out or compresses it instead). Files would need {@code fcntl(F_PREALLOCATE)},
+     * which mman does not make yet.
+     */
+    @Override
+    public boolean reserve(int fd, long size) {
+        return false;
+    }
+
     @Override
     public boolean futexWait(MemorySegment word, int expected, long timeoutNanos) {
         boolean osSync = osSyncWait != null;

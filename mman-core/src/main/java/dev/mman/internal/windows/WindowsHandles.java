@@ -282,6 +282,17 @@ abstract class WindowsHandles implements WithoutLinuxExtras {
         }
     }
 
+    /**
+     * A section is committed when {@link #truncate} creates it (a pagefile-backed section without
+     * {@code SEC_RESERVE} charges its whole size to the commit limit then, and creation fails with
+     * {@code ERROR_COMMITMENT_LIMIT} when it does not fit), so its pages can never fault for want of
+     * room. Files are not reserved here.
+     */
+    @Override
+    public boolean reserve(int fd, long size) {
+        return descriptors.get(fd) instanceof WindowsDescriptors.Section section && section.handle() != 0;
+    }
+
     @Override
     public int sharedMemoryNameMax() {
         return WindowsConstants.SHARED_MEMORY_NAME_MAX;
