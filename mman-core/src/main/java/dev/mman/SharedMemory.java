@@ -5,7 +5,10 @@ import static dev.mman.Mman.PROT_READ;
 import static dev.mman.Mman.PROT_WRITE;
 
 import dev.mman.internal.Platform;
+import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * Named shared memory: a block of memory that several processes map by name. It is a
@@ -68,6 +71,13 @@ import java.util.Objects;
  * {@code create} with {@code ERROR_COMMITMENT_LIMIT}. A shared-memory mapping cannot
  * {@link #resize} (only mappings made from a {@code Path} can), so creation is the only place that
  * needs the reservation.
+ *
+ * <h2>Stale names</h2>
+ * A creator killed before {@code unlink()} leaves its object behind, holding memory until reboot.
+ * {@link #list()} shows every object with its size, mode, owner, age and the processes that use it;
+ * {@link #removeUnused(Duration)} removes the ones nobody uses. Both need a system that can
+ * enumerate names: Linux can ({@code /dev/shm} and {@code /proc}); macOS and Windows cannot, and
+ * there both throw {@link UnsupportedOperationException}.
  */
 public final class SharedMemory extends MemoryMap {
 
@@ -271,6 +281,80 @@ public final class SharedMemory extends MemoryMap {
         String canonical = SharedMemoryName.canonical("SharedMemory.unlink(" + name + ")", name,
                 platform.sharedMemoryNameMax());
         return platform.sharedMemoryUnlink(canonical);
+    }
+
+    /**
+     * Every named shared-memory object on this machine (in this container's {@code /dev/shm}), with
+     * its size, mode, owner, age and the live processes that map it or hold it open.
+     *
+     * <p>On Linux this reads {@code /dev/shm} and then every {@code /proc/PID/maps} and
+     * {@code /proc/PID/fd}, which takes milliseconds per hundred processes. It skips what is not a
+     * regular file and glibc's named semaphores ({@code sem.NAME}, made by {@code sem_open}). A process
+     * that exits during the scan is left out; one whose entries this user may not read is listed in
+     * {@link SharedMemoryInfo#uninspected()} of the objects it could open. Processes of other PID
+     * namespaces that share this {@code /dev/shm} (containers started with {@code --ipc}) are not seen
+     * at all.
+     *
+     * @return the objects, by name
+     * @throws UnsupportedOperationException on macOS, whose POSIX shared-memory names cannot be
+     *     enumerated, and on Windows, whose named sections live in the kernel's object namespace,
+     *     which only native NT calls list (there a section also disappears with its last handle, so no
+     *     stale names are left)
+     * @throws MMapException when {@code /dev/shm} or {@code /proc} cannot be listed
+     */
+    public static List<SharedMemoryInfo> list() {
+        return SharedMemoryCleanup.list();
+    }
+
+    /**
+     * Removes the name of every object that no process uses and that is at least {@code olderThan}
+     * old; {@link #removeUnused(Duration, Predicate, boolean)} says how. Use that form with a filter
+     * when other programs on the machine use shared memory too.
+     *
+     * @param olderThan the least age ({@link SharedMemoryInfo#age()}), {@link Duration#ZERO} for any
+     * @return what was removed
+     * @throws UnsupportedOperationException on macOS and Windows, as {@link #list()}
+     * @throws MMapInvalidParameterException when {@code olderThan} is negative
+     * @throws MMapException when the system refuses a listing or an unlink
+     */
+    public static List<SharedMemoryInfo> removeUnused(Duration olderThan) {
+        return removeUnused(olderThan, info -> true, false);
+    }
+
+    /**
+     * Removes the names of the objects that {@code which} accepts and that are {@linkplain
+     * SharedMemoryInfo#unused() unused} (no process maps or holds them, and every process that
+     * could was inspected), at least {@code olderThan} old, and removable by this user (in the
+     * sticky {@code /dev/shm}, only their owner and root may remove names). Or, with
+     * {@code dryRun}, only says which it would remove.
+     *
+     * <p>Removing a name is {@link #unlink(String)}: processes that have the object mapped keep
+     * their memory; only the name goes. Just before the unlinks, a second scan makes sure that each
+     * object is still the same one (same inode) and still unused, so what happened while the first
+     * scan and the filter ran cannot slip through. What remains is a window as long as that second
+     * scan: a process that opens the name after the scan looked at it and before the unlink keeps a
+     * valid mapping of an object that no longer has a name, and a later {@code create} of that name
+     * makes a different object. Processes of the same program should therefore not call this while
+     * others of it start; run it at boot, from a supervisor, or with a filter for the names of
+     * programs known to be stopped.
+     *
+     * <p>An object that a process this user cannot inspect might use ({@link
+     * SharedMemoryInfo#uninspected()} not empty) is never removed: nothing tells whether it maps the
+     * object. Who knows better (say, that the uninspectable pid 1 of a sandbox uses no shared memory)
+     * can look at {@link #list()} and call {@link #unlink(String)} itself.
+     *
+     * @param olderThan the least age ({@link SharedMemoryInfo#age()}), {@link Duration#ZERO} for any
+     * @param which which objects to consider, such as {@code info -> info.name().startsWith("/myapp-")};
+     *     called once per candidate, before the second scan
+     * @param dryRun only report, remove nothing
+     * @return what was removed, or with {@code dryRun} what would have been, by name
+     * @throws UnsupportedOperationException on macOS and Windows, as {@link #list()}
+     * @throws MMapInvalidParameterException when {@code olderThan} is negative
+     * @throws MMapException when the system refuses a listing or an unlink
+     */
+    public static List<SharedMemoryInfo> removeUnused(Duration olderThan, Predicate<? super SharedMemoryInfo> which,
+            boolean dryRun) {
+        return SharedMemoryCleanup.removeUnused(olderThan, which, dryRun);
     }
 
     /**

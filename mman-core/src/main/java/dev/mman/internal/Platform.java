@@ -329,6 +329,17 @@ public interface Platform {
     }
 
     /**
+     * The named shared-memory objects that exist, with who uses them. Skips what is not a regular
+     * file and the C library's named semaphores.
+     *
+     * @return the objects, by name
+     * @throws UnsupportedOperationException where the system cannot enumerate them (macOS, Windows)
+     */
+    default List<SharedMemoryObject> sharedMemoryObjects() {
+        throw unavailable("sharedMemoryObjects");
+    }
+
+    /**
      * Resizes a mapping, moving it when it cannot grow in place ({@code mremap} with
      * {@code MREMAP_MAYMOVE}). The old address range is invalid afterwards.
      *

@@ -12,6 +12,7 @@ import dev.mman.internal.Flags;
 import dev.mman.internal.NativeCalls;
 import dev.mman.internal.PageToucher;
 import dev.mman.internal.PortableBits;
+import dev.mman.internal.SharedMemoryObject;
 import dev.mman.internal.WithoutLinuxExtras;
 import dev.mman.internal.posix.ErrnoTable;
 import dev.mman.internal.posix.Native;
@@ -21,6 +22,7 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.util.List;
 
 /**
  * macOS on arm64 and x86_64, through libSystem. What differs from Linux: pages are read through
@@ -149,6 +151,14 @@ public final class DarwinPlatform extends PosixPlatform implements WithoutLinuxE
     @Override
     public boolean reserve(int fd, long size) {
         return false;
+    }
+
+    /** macOS offers no call that lists POSIX shared-memory names. */
+    @Override
+    public List<SharedMemoryObject> sharedMemoryObjects() {
+        throw new UnsupportedOperationException("macOS cannot list shared memory: its POSIX shared-memory names "
+                + "live in the kernel, with no directory and no call that enumerates them; keep a list of the "
+                + "names your programs create and remove stale ones with SharedMemory.unlink(name)");
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.mman.Advice;
 import dev.mman.MMapException;
 import dev.mman.internal.NativeCalls;
 import dev.mman.internal.PortableBits;
+import dev.mman.internal.SharedMemoryObject;
 import dev.mman.internal.posix.Native;
 import dev.mman.internal.posix.PosixPlatform;
 import java.io.IOException;
@@ -182,6 +183,11 @@ public final class LinuxPlatform extends PosixPlatform {
             done += length;
         }
         return true;
+    }
+
+    @Override
+    public List<SharedMemoryObject> sharedMemoryObjects() {
+        return new SharedMemoryScan(DEV_SHM, SharedMemoryScan.PROC).scan();
     }
 
     @Override
