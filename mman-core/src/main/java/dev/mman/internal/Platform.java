@@ -263,7 +263,10 @@ public interface Platform {
 
     /**
      * Creates a named shared-memory object exclusively ({@code shm_open} with
-     * {@code O_CREAT|O_EXCL}).
+     * {@code O_CREAT|O_EXCL}). On POSIX the object gets exactly {@code mode}, whatever the
+     * process's umask: an {@code fchmod} follows the open (the umask only ever clears bits, so the
+     * object is never more open than asked in between); when that fails, the object is removed
+     * again. Windows has no permission bits and ignores {@code mode}.
      *
      * @param name the validated name, with its leading slash
      * @param mode the permission bits, such as {@code 0600}
@@ -317,6 +320,39 @@ public interface Platform {
      */
     default boolean replaceWithPlaceholder(long address, long size) {
         return false;
+    }
+
+    /**
+     * Gives storage to the first {@code size} bytes of a file or shared-memory object that
+     * {@link #truncate} has sized, so that writing them through a mapping can never fault for want
+     * of space: without it a full {@code /dev/shm} (or disk) is found by a SIGBUS at the first write
+     * to a page, which kills the JVM. Linux first checks with {@code fstatvfs} that what is missing
+     * can fit, so that a hopeless request allocates nothing, then calls {@code posix_fallocate}
+     * (retried on {@code EINTR}, in pieces after the first interruption, since tmpfs undoes an
+     * interrupted call); Windows has committed a pagefile-backed section's storage when
+     * {@link #truncate} created it; macOS has nothing to reserve, its POSIX shared memory being
+     * anonymous virtual memory rather than a file system. Holes are filled; the size never shrinks.
+     *
+     * @param fd a descriptor open for writing, of a regular file or shared-memory object
+     * @param size how many bytes from offset 0 need storage, at least 1
+     * @return true when every byte has storage now; false when this file system or OS cannot
+     *     reserve (the object then only has its size, as before)
+     * @throws dev.mman.MMapAllocationException when there is no room ({@code ENOSPC}, with how much
+     *     was asked and how much is free), or the memory limit is reached ({@code ENOMEM})
+     */
+    default boolean reserve(int fd, long size) {
+        throw unavailable("reserve");
+    }
+
+    /**
+     * The named shared-memory objects that exist, with who uses them. Skips what is not a regular
+     * file and the C library's named semaphores.
+     *
+     * @return the objects, by name
+     * @throws UnsupportedOperationException where the system cannot enumerate them (macOS, Windows)
+     */
+    default List<SharedMemoryObject> sharedMemoryObjects() {
+        throw unavailable("sharedMemoryObjects");
     }
 
     /**

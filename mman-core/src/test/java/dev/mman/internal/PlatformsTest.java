@@ -146,6 +146,8 @@ class PlatformsTest {
                         p -> p.sharedMemoryOpen("/ring"),
                         p -> p.sharedMemoryUnlink("/ring"),
                         p -> p.truncate(3, 4096),
+                        p -> p.reserve(3, 4096),
+                        Platform::sharedMemoryObjects,
                         p -> p.remap(0, 4096, 8192),
                         Platform::sharedMemoryNameMax)
                 .map(call -> (Executable) () -> call.accept(sun))

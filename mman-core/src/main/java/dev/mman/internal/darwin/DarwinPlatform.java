@@ -12,6 +12,7 @@ import dev.mman.internal.Flags;
 import dev.mman.internal.NativeCalls;
 import dev.mman.internal.PageToucher;
 import dev.mman.internal.PortableBits;
+import dev.mman.internal.SharedMemoryObject;
 import dev.mman.internal.WithoutLinuxExtras;
 import dev.mman.internal.posix.ErrnoTable;
 import dev.mman.internal.posix.Native;
@@ -21,6 +22,7 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.util.List;
 
 /**
  * macOS on arm64 and x86_64, through libSystem. What differs from Linux: pages are read through
@@ -138,6 +140,25 @@ public final class DarwinPlatform extends PosixPlatform implements WithoutLinuxE
         throw new MMapException("dropCache(" + describeFd(fd) + ", " + offset + ", " + length + "): macOS has no "
                 + "posix_fadvise(POSIX_FADV_DONTNEED) and no other call that drops part of a file from the unified "
                 + "buffer cache (fcntl F_NOCACHE only affects later reads); `sudo purge` drops the whole cache");
+    }
+
+    /**
+     * Nothing to reserve: macOS keeps POSIX shared memory as anonymous virtual memory, not as files
+     * of a file system that could fill up, so a write to it never faults for want of space (memory
+     * pressure pages it out or compresses it instead). Files would need {@code fcntl(F_PREALLOCATE)},
+     * which mman does not make yet.
+     */
+    @Override
+    public boolean reserve(int fd, long size) {
+        return false;
+    }
+
+    /** macOS offers no call that lists POSIX shared-memory names. */
+    @Override
+    public List<SharedMemoryObject> sharedMemoryObjects() {
+        throw new UnsupportedOperationException("macOS cannot list shared memory: its POSIX shared-memory names "
+                + "live in the kernel, with no directory and no call that enumerates them; keep a list of the "
+                + "names your programs create and remove stale ones with SharedMemory.unlink(name)");
     }
 
     @Override

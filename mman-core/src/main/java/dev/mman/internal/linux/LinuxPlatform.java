@@ -9,6 +9,7 @@ import dev.mman.Advice;
 import dev.mman.MMapException;
 import dev.mman.internal.NativeCalls;
 import dev.mman.internal.PortableBits;
+import dev.mman.internal.SharedMemoryObject;
 import dev.mman.internal.posix.Native;
 import dev.mman.internal.posix.PosixPlatform;
 import java.io.IOException;
@@ -45,12 +46,17 @@ public final class LinuxPlatform extends PosixPlatform {
             Linker.Option.firstVariadicArg(4));
     private static final MethodHandle FDATASYNC = Native.withErrno("fdatasync",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    /** Like posix_fadvise it returns the error number and leaves errno alone. */
+    private static final MethodHandle POSIX_FALLOCATE = Native.plain("posix_fallocate",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
     /** Returns the error number itself instead of setting errno, so it needs no captured state. */
     private static final MethodHandle POSIX_FADVISE = Native.plain("posix_fadvise",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
 
     private static final int MREMAP_MAYMOVE = 1;
     private static final int POSIX_FADV_DONTNEED = 4;
+    /** Where glibc and musl keep POSIX shared memory. */
+    static final Path DEV_SHM = Path.of("/dev/shm");
     private static final Path HUGE_PAGES = Path.of("/sys/kernel/mm/hugepages");
     private static final Path THP_ENABLED = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
     private static final Path MAX_MAP_COUNT = Path.of("/proc/sys/vm/max_map_count");
@@ -63,6 +69,12 @@ public final class LinuxPlatform extends PosixPlatform {
     private static final long MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED = 1 << 2;
     private static final int EINTR = 4;
     private static final int EAGAIN = 11;
+    private static final int ENOMEM = 12;
+    private static final int EINVAL = 22;
+    private static final int EFBIG = 27;
+    private static final int EOPNOTSUPP = 95;
+    /** How much one posix_fallocate reserves once a signal has interrupted a larger one. */
+    static final long RESERVE_CHUNK = 16L << 20;
     private static final int ETIMEDOUT = 110;
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     /** In /proc/pid/stat, after the parenthesised command name: state is field 3, starttime field 22. */
@@ -127,6 +139,61 @@ public final class LinuxPlatform extends PosixPlatform {
         if (error != 0) {
             throw calls.failure(request, (int) error, NO_HINT, false);
         }
+    }
+
+    /**
+     * First a check that the space can fit at all ({@code fstatvfs} against what is still missing
+     * from {@code st_blocks}), so that a reservation that cannot succeed fails without allocating:
+     * tmpfs would otherwise fill up before giving the pages back, and any other process that wrote
+     * to a fresh page of /dev/shm meanwhile would get a SIGBUS. Then one {@code posix_fallocate},
+     * which tmpfs gives all or nothing. A file system without fallocate ({@code EOPNOTSUPP}, or
+     * {@code EINVAL} as older kernels say) cannot reserve; glibc writes one byte per block itself on
+     * some of those, musl does not, so the answer is then false.
+     */
+    @Override
+    public boolean reserve(int fd, long size) {
+        Space.Room room = Space.room(calls, fd);
+        if (Space.cannotFit(room, Space.allocated(calls, fd), size)) {
+            throw calls.failure("reserving " + size + " bytes for " + describeFd(fd) + " (checked with fstatvfs "
+                    + "before posix_fallocate)", Space.ENOSPC, e -> Space.hint(fd, size, 0, e, room), true);
+        }
+        return reserve(fd, size, size);
+    }
+
+    /**
+     * posix_fallocate in pieces of at most {@code chunk} bytes. tmpfs undoes a whole call that a
+     * signal interrupts ({@code EINTR}), so a large one might never finish under a profiler's timer
+     * signals: after the first interruption the rest goes in pieces of {@link #RESERVE_CHUNK}, each
+     * kept once made.
+     */
+    boolean reserve(int fd, long size, long chunk) {
+        long piece = chunk;
+        for (long done = 0; done < size; ) {
+            long offset = done;
+            long length = Math.min(piece, size - done);
+            int error = (int) call(() -> "posix_fallocate", NO_HINT, false, NativeCalls.ANY,
+                    state -> (int) POSIX_FALLOCATE.invokeExact(fd, offset, length));
+            if (error == EINTR) {
+                piece = Math.min(piece, RESERVE_CHUNK);
+                continue;
+            }
+            if (error == EOPNOTSUPP || error == EINVAL) {
+                return false;
+            }
+            if (error != 0) {
+                throw calls.failure("posix_fallocate(" + describeFd(fd) + ", " + offset + ", " + length
+                        + ") reserving " + size + " bytes", error,
+                        e -> Space.hint(fd, size, offset, e, Space.room(calls, fd)),
+                        error == Space.ENOSPC || error == ENOMEM || error == EFBIG);
+            }
+            done += length;
+        }
+        return true;
+    }
+
+    @Override
+    public List<SharedMemoryObject> sharedMemoryObjects() {
+        return new SharedMemoryScan(DEV_SHM, SharedMemoryScan.PROC).scan();
     }
 
     @Override

@@ -60,6 +60,7 @@ public abstract class PosixPlatform implements Platform {
     private final MethodHandle shmOpen;
     private final MethodHandle shmUnlink;
     private final MethodHandle ftruncate;
+    private final MethodHandle fchmod;
     /** Plain, not critical: a large fill takes long, and a critical call would hold off safepoints. */
     private final MethodHandle memset;
     private final int enoent;
@@ -102,6 +103,7 @@ public abstract class PosixPlatform implements Platform {
                 : Native.withErrno("shm_open", shmOpenType);
         shmUnlink = Native.withErrno("shm_unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         ftruncate = Native.withErrno("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+        fchmod = Native.withErrno("fchmod", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
         memset = Native.plain("memset", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_LONG));
         ErrnoTable errnos = constants.errno();
         enoent = errnos.number("ENOENT");
@@ -346,10 +348,24 @@ public abstract class PosixPlatform implements Platform {
         }
     }
 
+    /** shm_open applies the umask, so fchmod then sets the exact mode (see {@link Platform#sharedMemoryCreate}). */
     @Override
     public int sharedMemoryCreate(String name, int mode) {
-        return sharedMemory("shm_open(" + name + ", O_RDWR|O_CREAT|O_EXCL, 0" + Integer.toOctalString(mode) + ")",
+        String octal = "0" + Integer.toOctalString(mode);
+        int fd = sharedMemory("shm_open(" + name + ", O_RDWR|O_CREAT|O_EXCL, " + octal + ")",
                 name, PosixAbi.READ_WRITE | abi.createFlag() | abi.exclusiveFlag(), mode, eexist);
+        if (fd == -1) {
+            return -1;
+        }
+        try {
+            call(() -> "fchmod(" + fd + " (shared memory " + name + "), " + octal + ")", NO_HINT, false,
+                    state -> (int) fchmod.invokeExact(state, fd, mode));
+        } catch (RuntimeException refused) {
+            closeFile(fd);
+            sharedMemoryUnlink(name); // this call made it: leave nothing behind
+            throw refused;
+        }
+        return fd;
     }
 
     @Override
@@ -362,7 +378,9 @@ public abstract class PosixPlatform implements Platform {
         int allFlags = flags | abi.sharedMemoryExtraFlags();
         MemorySegment cName = Native.scratchString(name);
         return (int) call(() -> request, errno -> errno == eacces
-                        ? "another user owns that name and its permissions do not let you in" : null, false,
+                        ? "another user owns that name and its permissions do not let you in"
+                        : errno == enospc ? "the shared-memory file system has no inodes left for a new name: remove "
+                                + "stale objects (SharedMemory.list(), SharedMemory.removeUnused(...))" : null, false,
                 errno -> errno == absent, state -> (int) shmOpen.invokeExact(state, cName, allFlags, mode));
     }
 

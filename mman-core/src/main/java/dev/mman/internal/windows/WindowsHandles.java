@@ -8,6 +8,7 @@ import dev.mman.MMapException;
 import dev.mman.internal.FileStatus;
 import dev.mman.internal.NativeCalls;
 import dev.mman.internal.Platform;
+import dev.mman.internal.SharedMemoryObject;
 import dev.mman.internal.WithoutLinuxExtras;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -15,6 +16,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The handle half of the Windows backend, which {@link WindowsPlatform} extends with the memory
@@ -280,6 +282,26 @@ abstract class WindowsHandles implements WithoutLinuxExtras {
             }
             descriptors.replace(fd, new WindowsDescriptors.Section(section.name(), outcome.value(), size));
         }
+    }
+
+    /**
+     * A section is committed when {@link #truncate} creates it (a pagefile-backed section without
+     * {@code SEC_RESERVE} charges its whole size to the commit limit then, and creation fails with
+     * {@code ERROR_COMMITMENT_LIMIT} when it does not fit), so its pages can never fault for want of
+     * room. Files are not reserved here.
+     */
+    @Override
+    public boolean reserve(int fd, long size) {
+        return descriptors.get(fd) instanceof WindowsDescriptors.Section section && section.handle() != 0;
+    }
+
+    /** Listing the object namespace takes NtQueryDirectoryObject, a native API mman does not call. */
+    @Override
+    public List<SharedMemoryObject> sharedMemoryObjects() {
+        throw new UnsupportedOperationException("Windows cannot list shared memory through its documented API: "
+                + "named sections live in the kernel's object namespace (Local\\...), which only the native "
+                + "NtQueryDirectoryObject enumerates (Sysinternals WinObj shows it); a section also vanishes by "
+                + "itself once its last handle and view close, so no stale names are left to clean up");
     }
 
     @Override
