@@ -60,15 +60,18 @@ public final class MpscRingBuffer extends RingBuffer implements AutoCloseable {
     public static final int MAX_PRODUCERS = RingLayout.MAX_PRODUCER_SLOTS;
 
     private static final long RECHECK_NANOS = 100_000_000L;
+    /** The stall timeout is stored in nanoseconds, as an int64. */
+    private static final Duration LONGEST_STALL_TIMEOUT = Duration.ofNanos(Long.MAX_VALUE);
 
     private final int producers;
     private final long stallTimeoutNanos;
-    private final long mine = ProcessIdentity.current();
     /** This object's producer slot, or -1; guarded by {@code this}. */
     private long slotBase = -1;
     /** Consumer state: where it waits for an unpublished record, and since when. */
     private long stalledAt = -1;
     private long stalledSince;
+    /** Whether no producer slot covered {@link #stalledAt} at the last check. */
+    private boolean uncovered;
     private long skippedClaims;
 
     private MpscRingBuffer(RingHeader header) {
@@ -173,6 +176,10 @@ public final class MpscRingBuffer extends RingBuffer implements AutoCloseable {
         if (stallTimeout.isNegative() || stallTimeout.isZero()) {
             throw Regions.invalid(call + ": stall timeout " + stallTimeout + " is not positive");
         }
+        if (stallTimeout.compareTo(LONGEST_STALL_TIMEOUT) > 0) {
+            throw Regions.invalid(call + ": stall timeout " + stallTimeout + " is longer than the ring can hold, "
+                    + LONGEST_STALL_TIMEOUT + " (2^63 - 1 ns, about 292 years)");
+        }
         return new MpscRingBuffer(RingHeader.format(call, place, capacity, KIND_MPSC, producers,
                 stallTimeout.toNanos()));
     }
@@ -242,38 +249,56 @@ public final class MpscRingBuffer extends RingBuffer implements AutoCloseable {
     synchronized boolean tryWrite(int type, MemorySegment source, long sourceOffset, int length,
             Runnable beforeCommit) {
         if (slotBase < 0) {
-            slotBase = takeSlot();
+            try {
+                slotBase = takeSlot();
+            } catch (InternalError fault) {
+                throw guard.fault("tryWrite", fault);
+            }
         }
         return super.tryWrite(type, source, sourceOffset, length, beforeCommit);
     }
 
     private long takeSlot() {
         long head = (long) LONG.getVolatile(meta, HEAD_OFFSET);
+        if (!RingChecks.isPosition(head)) {
+            throw RingChecks.badHead(guard, head);
+        }
         for (int i = 0; i < producers; i++) {
             long base = slotOffset(i);
-            if ((boolean) LONG.compareAndSet(meta, base + SLOT_OWNER_OFFSET, 0L, mine)) {
+            // The plain read guards the compare-and-set (see "Hostile peers" in RingBuffer) and skips taken slots.
+            if ((long) LONG.get(meta, base + SLOT_OWNER_OFFSET) == 0
+                    && (boolean) LONG.compareAndSet(meta, base + SLOT_OWNER_OFFSET, 0L, mine)) {
                 return base;
             }
         }
         for (int i = 0; i < producers; i++) {
             long base = slotOffset(i);
             long owner = (long) LONG.getVolatile(meta, base + SLOT_OWNER_OFFSET);
-            boolean lastClaimDone = (long) LONG.getOpaque(meta, base + SLOT_START_OFFSET)
-                    + (long) LONG.getOpaque(meta, base + SLOT_LENGTH_OFFSET) <= head;
-            if (lastClaimDone && !ProcessIdentity.isAlive(owner)
+            if (owner == 0 || ProcessIdentity.isAlive(owner)) {
+                continue;
+            }
+            long start = (long) LONG.getOpaque(meta, base + SLOT_START_OFFSET);
+            long length = (long) LONG.getOpaque(meta, base + SLOT_LENGTH_OFFSET);
+            RingChecks.checkSlot(guard, i, start, length, capacity);
+            // Checked values: the sum cannot overflow. Reread the owner just before the exchange, as its guard.
+            if (start + length <= head && (long) LONG.getVolatile(meta, base + SLOT_OWNER_OFFSET) == owner
                     && (boolean) LONG.compareAndSet(meta, base + SLOT_OWNER_OFFSET, owner, mine)) {
                 return base;
             }
         }
-        throw new MMapException(this + ": all " + producers + " producer slots are taken by live producers "
-                + "(or by dead ones whose last record is still unread); close producers you no longer use, or "
-                + "format the ring with more producers");
+        throw new MMapException(guard.describe() + ": all " + producers + " producer slots are taken by live "
+                + "producers (or by dead ones whose last record is still unread); close producers you no longer use, "
+                + "or format the ring with more producers");
     }
 
     @Override
     long claim(long alignedLength) {
         while (true) {
+            // Also the guard read before the compare-and-set below.
             long tail = (long) LONG.getVolatile(meta, TAIL_OFFSET);
+            if (!RingChecks.isPosition(tail)) {
+                throw RingChecks.badTail(guard, tail);
+            }
             long required = claimSize(tail, alignedLength);
             if (!hasRoom(tail, required)) {
                 return -1;
@@ -293,51 +318,107 @@ public final class MpscRingBuffer extends RingBuffer implements AutoCloseable {
     }
 
     @Override
-    long unpublishedEnd(long position) {
-        if (position >= (long) LONG.getVolatile(meta, TAIL_OFFSET)) {
+    boolean staleTail(long tail, long head) {
+        // Read after head, the producer position is at least head unless one of them is corrupt.
+        long fresh = (long) LONG.getVolatile(meta, TAIL_OFFSET);
+        if (fresh < head) {
+            throw RingChecks.headAhead(guard, head, fresh);
+        }
+        return true;
+    }
+
+    @Override
+    long unpublishedEnd(long head, long position) {
+        long tail = (long) LONG.getVolatile(meta, TAIL_OFFSET);
+        RingChecks.checkOrder(guard, head, tail, capacity);
+        if (position >= tail) {
             return -1;
         }
-        long end = deadClaimEnd(position);
+        long end = deadClaimEnd(position, tail);
         if (end >= 0) {
             skippedClaims++;
         }
         return end;
     }
 
+    @Override
+    boolean publishedBelowTail() {
+        return false;
+    }
+
     /**
-     * Where the claim that blocks {@code position} (claimed: it lies below the producer position)
-     * ends, when it has blocked for the stall timeout and every producer that may own it is dead;
-     * otherwise -1.
+     * Where the claim that blocks {@code position} (claimed: it lies below the producer position
+     * {@code tail}) ends, when it has blocked for the stall timeout and every producer that may
+     * own it is dead; otherwise -1. The end comes from shared slots, so it is bounded: it lies
+     * after {@code position} and at most at {@code tail}, which is within a lap of the consumer.
      */
-    private long deadClaimEnd(long position) {
+    private long deadClaimEnd(long position, long tail) {
         long now = System.nanoTime();
         if (position != stalledAt) {
             stalledAt = position;
             stalledSince = now;
+            uncovered = false;
             return -1;
         }
         if (now - stalledSince < stallTimeoutNanos) {
             return -1;
         }
         long end = -1;
+        boolean covered = false;
         for (int i = 0; i < producers && end != -2; i++) {
             long base = slotOffset(i);
             long owner = (long) LONG.getVolatile(meta, base + SLOT_OWNER_OFFSET);
-            long start = (long) LONG.getOpaque(meta, base + SLOT_START_OFFSET);
-            long claimEnd = start + (long) LONG.getOpaque(meta, base + SLOT_LENGTH_OFFSET);
-            if (owner == 0 || position < start || position >= claimEnd) {
+            if (owner == 0) {
                 continue;
             }
+            long start = (long) LONG.getOpaque(meta, base + SLOT_START_OFFSET);
+            long length = (long) LONG.getOpaque(meta, base + SLOT_LENGTH_OFFSET);
+            RingChecks.checkSlot(guard, i, start, length, capacity);
+            long claimEnd = start + length;
+            // A claim that ends past tail was never made: its producer died before its compare-and-set.
+            if (position < start || position >= claimEnd || claimEnd > tail) {
+                continue;
+            }
+            covered = true;
             // A producer whose compare-and-set failed may still name this range: all must be dead,
             // and agree on where it ends.
             end = ProcessIdentity.isAlive(owner) || (end >= 0 && end != claimEnd) ? -2 : claimEnd;
         }
+        if (!covered && uncovered) {
+            throw guard.corrupt("tail (offset " + TAIL_OFFSET + ")", tail, "position " + position + " below it has "
+                    + "held no record for the stall timeout and no producer slot claims it");
+        }
+        uncovered = !covered;
         if (end < 0) {
             stalledSince = now - stallTimeoutNanos + Math.min(stallTimeoutNanos, RECHECK_NANOS);
             return -1;
         }
         stalledAt = -1;
         return end;
+    }
+
+    /**
+     * Whether a producer may still write: false once records were claimed and no producer slot
+     * is held by a running process any more (every producer closed or died); true before any
+     * record was claimed, and while one slot's owner runs.
+     */
+    @Override
+    public boolean producersAlive() {
+        try {
+            long tail = (long) LONG.getVolatile(meta, TAIL_OFFSET);
+            if (tail == 0) {
+                return true;
+            }
+            for (int i = 0; i < producers; i++) {
+                long owner = (long) LONG.getVolatile(meta, slotOffset(i) + SLOT_OWNER_OFFSET);
+                if (owner != 0 && ProcessIdentity.isAlive(owner)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (InternalError fault) {
+            throw guard.fault("producersAlive", fault);
+        }
     }
 
     /**
@@ -351,8 +432,9 @@ public final class MpscRingBuffer extends RingBuffer implements AutoCloseable {
         if (slotBase >= 0) {
             try {
                 LONG.setRelease(meta, slotBase + SLOT_OWNER_OFFSET, 0L);
-            } catch (IllegalStateException mappingClosed) {
-                // Nothing to free in this process; other processes see the slot's owner die with it.
+            } catch (IllegalStateException | InternalError gone) {
+                // Closed mapping or shrunk object: nothing to free here; other processes see the
+                // slot's owner die with this process.
             }
             slotBase = -1;
         }

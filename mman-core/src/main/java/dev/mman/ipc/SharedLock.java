@@ -84,6 +84,20 @@ import java.util.Objects;
  * ({@code MemorySegment.ofAddress(...).reinterpret(...)}) has no lifetime at all: freeing or
  * unmapping its memory while a lock in it is used crashes the process, as any access through such
  * a segment does.
+ *
+ * <h2>Hostile peers</h2>
+ * The lock's bytes are input from other processes. A lock word that names a process that does
+ * not run (by pid and start time) is a dead owner's, whatever its other bits, and is taken over
+ * as above; {@code unlock()} refuses, with {@link CorruptStructureException}, a word that no
+ * longer names this process, rather than release a lock another process holds. A peer that
+ * shrinks the shared object under the lock makes every call that touches it throw
+ * {@link MMapException}, naming the lock and its memory: {@code attach} and each wait check that
+ * the object still covers the lock, and each atomic operation on the lock word is preceded, in
+ * the same call, by a plain read of the word, which the JDK guards against the fault. One moment
+ * remains in which a shrink still crashes the JVM: between that read and the compare-and-set
+ * right after it, while the calling code still runs in the interpreter; the JDK guards the
+ * compiled compare-and-set, but not the interpreter's ({@code Unsafe_CompareAndSetLong}). The
+ * window is a few dozen nanoseconds, in the first calls of a process.
  */
 public final class SharedLock {
 
@@ -109,15 +123,18 @@ public final class SharedLock {
     private final Platform platform;
     private final long mine;
     private final long offset;
+    /** Names the lock and its memory, and tells a shrunk object from other faults. */
+    private final StructureGuard guard;
     /** The thread of this process that holds the lock through this object; guarded by the lock itself. */
     private Thread holder;
 
-    private SharedLock(MemorySegment lock, long offset) {
+    private SharedLock(MemorySegment lock, StructureGuard guard) {
         this.lock = lock;
+        this.guard = guard;
         this.futexWord = lock.asSlice(LockLayout.FUTEX_OFFSET, Integer.BYTES);
         this.platform = Platform.current();
         this.mine = ProcessIdentity.current();
-        this.offset = offset;
+        this.offset = guard.offset();
     }
 
     /**
@@ -157,7 +174,7 @@ public final class SharedLock {
         region.fill((byte) 0);
         INT.set(region, LockLayout.VERSION_OFFSET, LockLayout.VERSION);
         INT.setRelease(region, LockLayout.MAGIC_OFFSET, LockLayout.MAGIC);
-        return new SharedLock(region, place.offset());
+        return new SharedLock(region, guard(place, region));
     }
 
     /**
@@ -196,6 +213,21 @@ public final class SharedLock {
         long offset = place.offset();
         String call = "SharedLock.attach(" + offset + ")";
         MemorySegment region = place.slice(call, BYTES);
+        StructureGuard guard = guard(place, region);
+        try {
+            check(call, offset, region);
+            guard.checkCovered(call);
+        } catch (InternalError fault) {
+            throw guard.fault(call, fault);
+        }
+        return new SharedLock(region, guard);
+    }
+
+    private static StructureGuard guard(Placement place, MemorySegment region) {
+        return new StructureGuard("SharedLock", place.owner(), place.offset(), region);
+    }
+
+    private static void check(String call, long offset, MemorySegment region) {
         int magic = (int) INT.getAcquire(region, LockLayout.MAGIC_OFFSET);
         if (magic != LockLayout.MAGIC) {
             throw Regions.invalid(String.format("%s: no lock was formatted there (found 0x%08x, expected "
@@ -206,7 +238,6 @@ public final class SharedLock {
             throw Regions.versionMismatch(call, "the lock at offset " + offset, version, LockLayout.VERSION,
                     LockLayout.class);
         }
-        return new SharedLock(region, offset);
     }
 
     /**
@@ -214,15 +245,21 @@ public final class SharedLock {
      *
      * @return {@link LockResult#ACQUIRED}, or {@link LockResult#OWNER_DIED} when the data must be
      *     repaired first; never {@code NOT_ACQUIRED}
-     * @throws IllegalStateException when the calling thread holds the lock through this object
-     * @throws MMapException when the mapping was closed
+     * @throws IllegalStateException when the calling thread holds the lock through this object,
+     *     or the mapping was closed
+     * @throws MMapException when the shared object no longer covers the lock
      */
     public LockResult lock() {
         refuseReentry();
-        if ((boolean) LONG.compareAndSet(lock, WORD, FREE, mine | LOCKED)) {
-            return acquired(false);
+        try {
+            // The plain read guards the compare-and-set (see "Hostile peers"); a held lock skips it.
+            if ((long) LONG.get(lock, WORD) == FREE && (boolean) LONG.compareAndSet(lock, WORD, FREE, mine | LOCKED)) {
+                return acquired(false);
+            }
+            return acquireContended(Long.MAX_VALUE, false);
+        } catch (InternalError fault) {
+            throw guard.fault("lock()", fault);
         }
-        return acquireContended(Long.MAX_VALUE, false);
     }
 
     /**
@@ -231,15 +268,20 @@ public final class SharedLock {
      *
      * @return the result; {@link LockResult#NOT_ACQUIRED} when a live process holds the lock
      * @throws IllegalStateException when the calling thread holds the lock through this object
+     * @throws MMapException when the shared object no longer covers the lock
      */
     public LockResult tryLock() {
         refuseReentry();
-        long word = (long) LONG.getVolatile(lock, WORD);
-        if (word == FREE) {
-            return (boolean) LONG.compareAndSet(lock, WORD, FREE, mine | LOCKED) ? acquired(false)
-                    : LockResult.NOT_ACQUIRED;
+        try {
+            long word = (long) LONG.getVolatile(lock, WORD);
+            if (word == FREE) {
+                return (boolean) LONG.compareAndSet(lock, WORD, FREE, mine | LOCKED) ? acquired(false)
+                        : LockResult.NOT_ACQUIRED;
+            }
+            return takeOverFromDead(word) ? acquired(true) : LockResult.NOT_ACQUIRED;
+        } catch (InternalError fault) {
+            throw guard.fault("tryLock()", fault);
         }
-        return takeOverFromDead(word) ? acquired(true) : LockResult.NOT_ACQUIRED;
     }
 
     /**
@@ -258,7 +300,12 @@ public final class SharedLock {
             return first;
         }
         long deadline = Deadline.after(timeout);
-        LockResult result = acquireContended(deadline, true);
+        LockResult result;
+        try {
+            result = acquireContended(deadline, true);
+        } catch (InternalError fault) {
+            throw guard.fault("tryLock(" + timeout + ")", fault);
+        }
         if (!result.acquired() && Thread.interrupted()) {
             throw new InterruptedException("interrupted while waiting for the SharedLock at offset " + offset);
         }
@@ -273,7 +320,11 @@ public final class SharedLock {
      */
     public void markConsistent() {
         requireHeld("markConsistent()");
-        INT.setRelease(lock, CONSISTENCY, CONSISTENT);
+        try {
+            INT.setRelease(lock, CONSISTENCY, CONSISTENT);
+        } catch (InternalError fault) {
+            throw guard.fault("markConsistent()", fault);
+        }
     }
 
     /**
@@ -281,13 +332,27 @@ public final class SharedLock {
      *
      * @throws IllegalMonitorStateException when the calling thread does not hold the lock through
      *     this object
+     * @throws CorruptStructureException when the lock word no longer names this process; the
+     *     lock is left as it is, and this thread no longer counts as its holder
+     * @throws MMapException when the shared object no longer covers the lock
      */
     public void unlock() {
         requireHeld("unlock()");
         holder = null;
-        long previous = (long) LONG.getAndSet(lock, WORD, FREE);
-        if ((previous & STATE) == CONTENDED) {
-            platform.futexWake(futexWord, 1);
+        try {
+            // The plain read guards the exchange (see "Hostile peers") and checks that the lock is still ours.
+            long word = (long) LONG.get(lock, WORD);
+            if ((word & ~STATE) != mine) {
+                throw guard.corrupt("the lock word (offset " + WORD + ")", word, "this process holds the lock, so "
+                        + "the word names it (pid " + ProcessIdentity.pid(mine) + "); it names pid "
+                        + ProcessIdentity.pid(word));
+            }
+            long previous = (long) LONG.getAndSet(lock, WORD, FREE);
+            if ((previous & STATE) == CONTENDED) {
+                platform.futexWake(futexWord, 1);
+            }
+        } catch (InternalError fault) {
+            throw guard.fault("unlock()", fault);
         }
     }
 
@@ -295,9 +360,14 @@ public final class SharedLock {
      * The pid of the process that holds the lock, for diagnostics; it may change at any time.
      *
      * @return the pid, or 0 when the lock is free
+     * @throws MMapException when the shared object no longer covers the lock
      */
     public long ownerPid() {
-        return ProcessIdentity.pid((long) LONG.getVolatile(lock, WORD));
+        try {
+            return ProcessIdentity.pid((long) LONG.getVolatile(lock, WORD));
+        } catch (InternalError fault) {
+            throw guard.fault("ownerPid()", fault);
+        }
     }
 
     /**
@@ -314,7 +384,9 @@ public final class SharedLock {
         // sleep times out: signals (profilers, JFR) may cut every sleep short.
         long watched = FREE;
         long watchedSince = 0;
+        guard.checkCovered("lock()");
         for (int spins = 0; ; spins++) {
+            // Read before every compare-and-set below: the guard read (see "Hostile peers").
             long word = (long) LONG.getVolatile(lock, WORD);
             if (word == FREE) {
                 // Other threads may be asleep, so the new owner must wake one when it leaves.
@@ -348,7 +420,12 @@ public final class SharedLock {
             if (left <= 0 || interruptible && Thread.currentThread().isInterrupted()) {
                 return LockResult.NOT_ACQUIRED;
             }
-            platform.futexWait(futexWord, (int) word, Math.min(left, CHECK_NANOS));
+            guard.checkCovered("lock()");
+            try {
+                platform.futexWait(futexWord, (int) word, Math.min(left, CHECK_NANOS));
+            } catch (MMapException failure) {
+                throw guard.fault("lock()", failure);
+            }
         }
     }
 
@@ -357,8 +434,11 @@ public final class SharedLock {
         if (word == FREE || ProcessIdentity.isAlive(word)) {
             return false;
         }
-        // Keep the contended state: sleepers remain, and the new owner's unlock must wake them.
-        return (boolean) LONG.compareAndSet(lock, WORD, word, mine | (word & STATE));
+        // Keep the contended state: sleepers remain, and the new owner's unlock must wake them. A
+        // state no locker writes (3, or 0 under an owner) may hide sleepers too. The reread guards
+        // the compare-and-set: the look at the owner took long enough for a peer to shrink the object.
+        long state = (word & STATE) == LOCKED ? LOCKED : CONTENDED;
+        return (long) LONG.get(lock, WORD) == word && (boolean) LONG.compareAndSet(lock, WORD, word, mine | state);
     }
 
     private LockResult acquired(boolean ownerDied) {
@@ -392,7 +472,12 @@ public final class SharedLock {
      */
     @Override
     public String toString() {
-        long owner = ownerPid();
-        return "SharedLock[offset " + offset + ", " + (owner == 0 ? "free" : "held by pid " + owner) + "]";
+        try {
+            long owner = ProcessIdentity.pid((long) LONG.getVolatile(lock, WORD));
+            return "SharedLock[offset " + offset + ", " + (owner == 0 ? "free" : "held by pid " + owner) + "]";
+        } catch (RuntimeException | InternalError unreadable) {
+            return "SharedLock[offset " + offset + ", memory unreadable: " + unreadable.getClass().getSimpleName()
+                    + "]";
+        }
     }
 }
