@@ -4,7 +4,7 @@ import dev.mman.MMapException;
 
 /**
  * A producer waited for room in a full ring whose consumer process has exited: nobody will make
- * room. Thrown by the blocking {@code write} about {@value RingPeers#CHECK_MILLIS} ms after the
+ * room. Thrown by the blocking {@code write} about 100 ms after the
  * producer starts to wait or the consumer dies, whichever is later. The record was not written.
  * A new consumer that reads from the ring becomes its consumer, and writes wait for it again.
  */

@@ -1,15 +1,12 @@
 package dev.mman.ipc;
 
 import static dev.mman.ipc.Regions.LONG;
-import static dev.mman.ipc.RingLayout.HEAD_OFFSET;
 import static dev.mman.ipc.RingLayout.KIND_MPSC;
 import static dev.mman.ipc.RingLayout.SLOT_LENGTH_OFFSET;
 import static dev.mman.ipc.RingLayout.SLOT_OWNER_OFFSET;
 import static dev.mman.ipc.RingLayout.SLOT_START_OFFSET;
 import static dev.mman.ipc.RingLayout.TAIL_OFFSET;
-import static dev.mman.ipc.RingLayout.slotOffset;
 
-import dev.mman.MMapException;
 import dev.mman.MemoryMap;
 import dev.mman.ipc.Regions.Placement;
 import java.lang.foreign.MemorySegment;
@@ -59,25 +56,21 @@ public final class MpscRingBuffer extends RingBuffer implements AutoCloseable {
     /** The most producer slots a ring may have ({@link RingLayout#MAX_PRODUCER_SLOTS}). */
     public static final int MAX_PRODUCERS = RingLayout.MAX_PRODUCER_SLOTS;
 
-    private static final long RECHECK_NANOS = 100_000_000L;
     /** The stall timeout is stored in nanoseconds, as an int64. */
     private static final Duration LONGEST_STALL_TIMEOUT = Duration.ofNanos(Long.MAX_VALUE);
 
-    private final int producers;
     private final long stallTimeoutNanos;
+    /** The producer slots: taking one, and finding dead producers' claims. */
+    private final ProducerSlots slots;
     /** This object's producer slot, or -1; guarded by {@code this}. */
     private long slotBase = -1;
-    /** Consumer state: where it waits for an unpublished record, and since when. */
-    private long stalledAt = -1;
-    private long stalledSince;
-    /** Whether no producer slot covered {@link #stalledAt} at the last check. */
-    private boolean uncovered;
+    /** Consumer state. */
     private long skippedClaims;
 
     private MpscRingBuffer(RingHeader header) {
         super(header);
-        this.producers = header.producerSlots();
         this.stallTimeoutNanos = header.stallTimeoutNanos();
+        this.slots = new ProducerSlots(meta, guard, header.producerSlots(), capacity, stallTimeoutNanos);
     }
 
     /**
@@ -250,45 +243,12 @@ public final class MpscRingBuffer extends RingBuffer implements AutoCloseable {
             Runnable beforeCommit) {
         if (slotBase < 0) {
             try {
-                slotBase = takeSlot();
+                slotBase = slots.take();
             } catch (InternalError fault) {
                 throw guard.fault("tryWrite", fault);
             }
         }
         return super.tryWrite(type, source, sourceOffset, length, beforeCommit);
-    }
-
-    private long takeSlot() {
-        long head = (long) LONG.getVolatile(meta, HEAD_OFFSET);
-        if (!RingChecks.isPosition(head)) {
-            throw RingChecks.badHead(guard, head);
-        }
-        for (int i = 0; i < producers; i++) {
-            long base = slotOffset(i);
-            // The plain read guards the compare-and-set (see "Hostile peers" in RingBuffer) and skips taken slots.
-            if ((long) LONG.get(meta, base + SLOT_OWNER_OFFSET) == 0
-                    && (boolean) LONG.compareAndSet(meta, base + SLOT_OWNER_OFFSET, 0L, mine)) {
-                return base;
-            }
-        }
-        for (int i = 0; i < producers; i++) {
-            long base = slotOffset(i);
-            long owner = (long) LONG.getVolatile(meta, base + SLOT_OWNER_OFFSET);
-            if (owner == 0 || ProcessIdentity.isAlive(owner)) {
-                continue;
-            }
-            long start = (long) LONG.getOpaque(meta, base + SLOT_START_OFFSET);
-            long length = (long) LONG.getOpaque(meta, base + SLOT_LENGTH_OFFSET);
-            RingChecks.checkSlot(guard, i, start, length, capacity);
-            // Checked values: the sum cannot overflow. Reread the owner just before the exchange, as its guard.
-            if (start + length <= head && (long) LONG.getVolatile(meta, base + SLOT_OWNER_OFFSET) == owner
-                    && (boolean) LONG.compareAndSet(meta, base + SLOT_OWNER_OFFSET, owner, mine)) {
-                return base;
-            }
-        }
-        throw new MMapException(guard.describe() + ": all " + producers + " producer slots are taken by live "
-                + "producers (or by dead ones whose last record is still unread); close producers you no longer use, "
-                + "or format the ring with more producers");
     }
 
     @Override
@@ -299,22 +259,22 @@ public final class MpscRingBuffer extends RingBuffer implements AutoCloseable {
             if (!RingChecks.isPosition(tail)) {
                 throw RingChecks.badTail(guard, tail);
             }
-            long required = claimSize(tail, alignedLength);
-            if (!hasRoom(tail, required)) {
+            long required = producer.claimSize(tail, alignedLength);
+            if (!producer.hasRoom(tail, required)) {
                 return -1;
             }
             // The intent comes first, so that a claim never exists without a slot that tells its length.
             LONG.setOpaque(meta, slotBase + SLOT_START_OFFSET, tail);
             LONG.setOpaque(meta, slotBase + SLOT_LENGTH_OFFSET, required);
             if ((boolean) LONG.compareAndSet(meta, TAIL_OFFSET, tail, tail + required)) {
-                return placeRecord(tail, required, alignedLength);
+                return producer.placeRecord(tail, required, alignedLength);
             }
         }
     }
 
     @Override
     void commit(long index, long header) {
-        publish(data, index, header);
+        producer.publish(data, index, header);
     }
 
     @Override
@@ -330,11 +290,11 @@ public final class MpscRingBuffer extends RingBuffer implements AutoCloseable {
     @Override
     long unpublishedEnd(long head, long position) {
         long tail = (long) LONG.getVolatile(meta, TAIL_OFFSET);
-        RingChecks.checkOrder(guard, head, tail, capacity);
+        RingChecks.checkOrder(guard, head, tail, capacity, 0);
         if (position >= tail) {
             return -1;
         }
-        long end = deadClaimEnd(position, tail);
+        long end = slots.deadClaimEnd(position, tail);
         if (end >= 0) {
             skippedClaims++;
         }
@@ -342,59 +302,8 @@ public final class MpscRingBuffer extends RingBuffer implements AutoCloseable {
     }
 
     @Override
-    boolean publishedBelowTail() {
+    boolean tailFollowsPublish() {
         return false;
-    }
-
-    /**
-     * Where the claim that blocks {@code position} (claimed: it lies below the producer position
-     * {@code tail}) ends, when it has blocked for the stall timeout and every producer that may
-     * own it is dead; otherwise -1. The end comes from shared slots, so it is bounded: it lies
-     * after {@code position} and at most at {@code tail}, which is within a lap of the consumer.
-     */
-    private long deadClaimEnd(long position, long tail) {
-        long now = System.nanoTime();
-        if (position != stalledAt) {
-            stalledAt = position;
-            stalledSince = now;
-            uncovered = false;
-            return -1;
-        }
-        if (now - stalledSince < stallTimeoutNanos) {
-            return -1;
-        }
-        long end = -1;
-        boolean covered = false;
-        for (int i = 0; i < producers && end != -2; i++) {
-            long base = slotOffset(i);
-            long owner = (long) LONG.getVolatile(meta, base + SLOT_OWNER_OFFSET);
-            if (owner == 0) {
-                continue;
-            }
-            long start = (long) LONG.getOpaque(meta, base + SLOT_START_OFFSET);
-            long length = (long) LONG.getOpaque(meta, base + SLOT_LENGTH_OFFSET);
-            RingChecks.checkSlot(guard, i, start, length, capacity);
-            long claimEnd = start + length;
-            // A claim that ends past tail was never made: its producer died before its compare-and-set.
-            if (position < start || position >= claimEnd || claimEnd > tail) {
-                continue;
-            }
-            covered = true;
-            // A producer whose compare-and-set failed may still name this range: all must be dead,
-            // and agree on where it ends.
-            end = ProcessIdentity.isAlive(owner) || (end >= 0 && end != claimEnd) ? -2 : claimEnd;
-        }
-        if (!covered && uncovered) {
-            throw guard.corrupt("tail (offset " + TAIL_OFFSET + ")", tail, "position " + position + " below it has "
-                    + "held no record for the stall timeout and no producer slot claims it");
-        }
-        uncovered = !covered;
-        if (end < 0) {
-            stalledSince = now - stallTimeoutNanos + Math.min(stallTimeoutNanos, RECHECK_NANOS);
-            return -1;
-        }
-        stalledAt = -1;
-        return end;
     }
 
     /**
@@ -409,13 +318,7 @@ public final class MpscRingBuffer extends RingBuffer implements AutoCloseable {
             if (tail == 0) {
                 return true;
             }
-            for (int i = 0; i < producers; i++) {
-                long owner = (long) LONG.getVolatile(meta, slotOffset(i) + SLOT_OWNER_OFFSET);
-                if (owner != 0 && ProcessIdentity.isAlive(owner)) {
-                    return true;
-                }
-            }
-            return false;
+            return slots.anyOwnerAlive();
         } catch (InternalError fault) {
             throw guard.fault("producersAlive", fault);
         }

@@ -1,16 +1,12 @@
 package dev.mman.ipc;
 
-import static dev.mman.ipc.Regions.INT;
 import static dev.mman.ipc.Regions.LONG;
 import static dev.mman.ipc.RingLayout.CONSUMER_OFFSET;
 import static dev.mman.ipc.RingLayout.HEAD_OFFSET;
-import static dev.mman.ipc.RingLayout.PADDING_TYPE;
 import static dev.mman.ipc.RingLayout.TAIL_OFFSET;
 import static dev.mman.ipc.RingLayout.WAITING_OFFSET;
 import static dev.mman.ipc.RingLayout.alignedLength;
 import static dev.mman.ipc.RingLayout.recordHeader;
-import static dev.mman.ipc.RingLayout.recordLength;
-import static dev.mman.ipc.RingLayout.recordType;
 
 import dev.mman.MMapException;
 import dev.mman.internal.Platform;
@@ -39,18 +35,9 @@ import java.util.Objects;
  *
  * <h2>Memory</h2>
  * A ring lives in a shared mapping ({@code format} and {@code attach} with a
- * {@link dev.mman.MemoryMap}), or in any native {@link MemorySegment} that is writable and holds
- * the ring at an 8-byte aligned address (the overloads with a segment): a slice of a mapping, or
- * memory from an {@link java.lang.foreign.Arena} for threads of one process. A ring holds no
- * lifetime of its own: the memory's governs. A ring in a mapping behaves as the mapping's views
- * do ({@link dev.mman.MemoryMap#asSegment()}): once the mapping is closed, or an {@code mprotect}
- * takes rights away, every call that touches the ring throws {@link IllegalStateException}, and
- * none can fault. A ring in a segment lives as long as the segment's scope: once its arena is
- * closed, every such call throws {@link IllegalStateException}; a segment of a confined arena may
- * be used only by its owner thread (others get {@link WrongThreadException}). A segment made from
- * a raw address ({@code MemorySegment.ofAddress(...).reinterpret(...)}) has no lifetime at all:
- * freeing or unmapping its memory while a ring in it is used crashes the process, as any access
- * through such a segment does.
+ * {@link dev.mman.MemoryMap}), or in any native, writable {@link MemorySegment} that holds it at
+ * an 8-byte aligned address (the overloads with a segment). It has no lifetime of its own: the
+ * memory's governs, as the package documentation describes.
  *
  * <h2>Waiting</h2>
  * {@link #read(MessageHandler, int, Duration)} spins, then yields, then announces that it sleeps
@@ -69,19 +56,11 @@ import java.util.Objects;
  * and does not pin.
  *
  * <h2>Hostile peers</h2>
- * Every byte of the ring is input from other processes. Each value is checked where it is read
- * ({@link RingLayout} gives the rules): a bad one ends in {@link CorruptStructureException}, which
- * names the ring, the field and the value; no handler is given bytes outside the data area, no
- * unread record is overwritten, and nothing is sized by a shared value. The ring records its
- * consumer's process: a producer blocked in {@code write} on a full ring whose consumer has died
- * gets {@link ConsumerDiedException} within about {@value RingPeers#CHECK_MILLIS} ms; a consumer
- * asks {@link #producersAlive()}. A peer that shrinks the shared object under the ring makes the
- * calls that touch it throw {@link dev.mman.MMapException}, naming the ring and its memory, where
- * the JDK would otherwise crash or throw its raw {@link InternalError}; one moment remains in
- * which a shrink still crashes the JVM: between the guarded read of a word and the
- * compare-and-set on it, while the calling code still runs in the interpreter (the JDK guards its
- * compiled atomics, not its interpreted compare-and-set). The guarded read comes immediately
- * before the atomic, so the window is a few dozen nanoseconds in the first calls of a process.
+ * Every byte of the ring is input from other processes, checked where it is read
+ * ({@link RingLayout} gives the rules); the package documentation says what a bad value, or a
+ * shrunk object, ends in. The ring also records its consumer's process: a producer blocked in
+ * {@code write} on a full ring whose consumer has died gets {@link ConsumerDiedException} within
+ * about 100 ms; a consumer asks {@link #producersAlive()}.
  */
 public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
 
@@ -103,17 +82,10 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
     final StructureGuard guard;
     final long mine = ProcessIdentity.current();
     final MemorySegment waitingWord;
-    /** The consumer's futex sleep and the checks before it. */
-    private final ConsumerSleep sleeper;
-    /** The producer's last view of the consumer position, checked when read; each kind says who guards it. */
-    private long headCache;
-    /** Whether this process must fence each publish, because the consumer cannot do it for us. */
-    private final boolean fencedPublish = !Barriers.REGISTERED;
-
-    /** Whether this process is a target of the consumer's process-wide barrier; decided once. */
-    private static final class Barriers {
-        static final boolean REGISTERED = Platform.current().registerForProcessBarriers();
-    }
+    /** The consumer side: batch reads, and the futex sleep between them. */
+    private final RingConsumer consumer;
+    /** The producer side: room, padding, publishing and waking the consumer. */
+    final RingProducer producer;
 
     RingBuffer(RingHeader header) {
         this.meta = header.region();
@@ -122,7 +94,8 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
         this.mask = capacity - 1;
         this.data = meta.asSlice(header.dataOffset(), capacity);
         this.waitingWord = meta.asSlice(WAITING_OFFSET, Integer.BYTES);
-        this.sleeper = new ConsumerSleep(this);
+        this.consumer = new RingConsumer(this);
+        this.producer = new RingProducer(this);
     }
 
     // ---------------------------------------------------------------- producing
@@ -198,6 +171,8 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
                 throw new InterruptedException("interrupted while waiting for room in " + this);
             }
             if (backoff == null) {
+                // A wait begins: the slow path checks that the object still covers the ring.
+                guard.checkCovered("write");
                 backoff = new RingPeers.Backoff();
             }
             if (backoff.checkDue()) {
@@ -236,7 +211,7 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
                 beforeCommit.run();
             }
             commit(index, recordHeader(recordLength, type));
-            wakeConsumer();
+            producer.wakeConsumer();
             return true;
         } catch (InternalError fault) {
             throw guard.fault("tryWrite", fault);
@@ -269,56 +244,12 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
     }
 
     /**
-     * The bytes to claim at producer position {@code tail} for a record: the record itself, or
-     * when it would not fit before the end of the data area, the padding up to the end as well.
-     */
-    final long claimSize(long tail, long alignedLength) {
-        long toEnd = capacity - (tail & mask);
-        return alignedLength <= toEnd ? alignedLength : toEnd + alignedLength;
-    }
-
-    /**
-     * Whether {@code required} bytes at {@code tail}, a checked position, are free. The consumer
-     * position is reread only when the cached one does not show room, and checked then: a head
-     * ahead of the tail would let the producer overwrite unread records.
-     */
-    final boolean hasRoom(long tail, long required) {
-        long head = headCache;
-        if (tail >= head && tail + required - head <= capacity) {
-            return true;
-        }
-        head = (long) LONG.getVolatile(meta, HEAD_OFFSET);
-        if (!RingChecks.isPosition(head)) {
-            throw RingChecks.badHead(guard, head);
-        }
-        if (head > tail) {
-            // SPSC: corrupt. MPSC: maybe a tail read before others claimed and the consumer read.
-            return staleTail(tail, head);
-        }
-        if (tail - head > capacity) {
-            throw RingChecks.tailTooFar(guard, tail, head, capacity);
-        }
-        headCache = head;
-        return tail + required - head <= capacity;
-    }
-
-    /**
      * The consumer position {@code head} passed the producer position {@code tail} this producer
      * read: throws {@link CorruptStructureException} unless the kind can explain it.
      *
      * @return true to have the claim retried
      */
     abstract boolean staleTail(long tail, long head);
-
-    /** Writes the padding of a claim that wraps, and returns the index of the record's header. */
-    final long placeRecord(long tail, long required, long alignedLength) {
-        long index = tail & mask;
-        if (required == alignedLength) {
-            return index;
-        }
-        LONG.setRelease(data, index, recordHeader((int) (required - alignedLength), PADDING_TYPE));
-        return 0;
-    }
 
     /**
      * Reserves room for a record of {@code alignedLength} bytes.
@@ -327,24 +258,8 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
      */
     abstract long claim(long alignedLength);
 
-    /** Publishes the claimed record, through {@link #publish}. */
+    /** Publishes the claimed record, through {@link RingProducer#publish}. */
     abstract void commit(long index, long header);
-
-    /** Stores the word that makes a record visible to the consumer (see "Waiting" above). */
-    final void publish(MemorySegment segment, long offset, long value) {
-        if (fencedPublish) {
-            LONG.setVolatile(segment, offset, value);
-        } else {
-            LONG.setRelease(segment, offset, value);
-        }
-    }
-
-    private void wakeConsumer() {
-        // The volatile read is also the guard read before the exchange (see "Hostile peers").
-        if ((int) INT.getVolatile(meta, WAITING_OFFSET) != 0 && (int) INT.getAndSet(meta, WAITING_OFFSET, 0) != 0) {
-            platform.futexWake(waitingWord, 1);
-        }
-    }
 
     // ---------------------------------------------------------------- peers
 
@@ -395,53 +310,10 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
             throw Regions.invalid("read: limit " + limit + " is not positive; ask for at least 1 record");
         }
         try {
-            return readBatch(handler, limit);
+            return consumer.read(handler, limit);
         } catch (InternalError fault) {
             throw guard.fault("read", fault);
         }
-    }
-
-    private int readBatch(MessageHandler handler, int limit) {
-        if ((long) LONG.get(meta, CONSUMER_OFFSET) != mine) {
-            LONG.setRelease(meta, CONSUMER_OFFSET, mine);
-        }
-        long head = (long) LONG.get(meta, HEAD_OFFSET);
-        if (!RingChecks.isPosition(head)) {
-            throw RingChecks.badHead(guard, head);
-        }
-        // One lap at most: past it lie this batch's own records, not yet zeroed.
-        long lapEnd = head + capacity;
-        long position = head;
-        int count = 0;
-        try {
-            while (count < limit && position < lapEnd) {
-                long index = position & mask;
-                long header = (long) LONG.getAcquire(data, index);
-                if (header == 0) {
-                    long end = unpublishedEnd(head, position);
-                    if (end < 0) {
-                        break;
-                    }
-                    position = end;
-                    continue;
-                }
-                if (!RingChecks.isRecord(header, position, index, capacity, lapEnd)) {
-                    throw RingChecks.badRecord(guard, header, position, index, capacity, lapEnd);
-                }
-                int length = recordLength(header);
-                int type = recordType(header);
-                position += alignedLength(length);
-                if (type != PADDING_TYPE) {
-                    count++;
-                    handler.onMessage(type, data, index + HEADER_BYTES, length - HEADER_BYTES);
-                }
-            }
-        } finally {
-            if (position != head) {
-                free(head, position);
-            }
-        }
-        return count;
     }
 
     /**
@@ -451,17 +323,6 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
      * @return where to go on reading, at most a lap after {@code head}, or -1 to stop for now
      */
     abstract long unpublishedEnd(long head, long position);
-
-    /** Hands the read range, at most a lap, back to the producers: zeroed, since a zero header means "unpublished". */
-    private void free(long from, long to) {
-        for (long position = from; position < to; ) {
-            long index = position & mask;
-            long length = Math.min(to - position, capacity - index);
-            data.asSlice(index, length).fill((byte) 0);
-            position += length;
-        }
-        LONG.setRelease(meta, HEAD_OFFSET, to);
-    }
 
     /**
      * Like {@link #read(MessageHandler, int)}, but waits up to {@code timeout} for the first
@@ -493,13 +354,17 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
             if (backoff.spinning()) {
                 backoff.idle();
             } else {
-                sleeper.sleep(left);
+                consumer.sleep(left);
             }
         }
     }
 
-    /** Whether every record below the producer position is published once its producer is done with it. */
-    abstract boolean publishedBelowTail();
+    /**
+     * Whether the producer position is stored after the records below it are published (SPSC):
+     * then every position below it holds a record, and the consumer may be up to a record and a
+     * padding past it. Otherwise (MPSC) it is claimed first, and the consumer never passes it.
+     */
+    abstract boolean tailFollowsPublish();
 
     /**
      * Describes the ring: kind, offset, capacity and positions; it never throws, and says so when

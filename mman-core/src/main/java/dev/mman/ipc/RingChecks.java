@@ -52,15 +52,19 @@ final class RingChecks {
                 + capacity + " bytes, of the consumer position, head " + head);
     }
 
-    /** Checks a fresh pair read in that order (head first, so head never passes the tail read after it). */
-    static void checkOrder(StructureGuard ring, long head, long tail, int capacity) {
+    /**
+     * Checks a fresh pair read in that order (head first): both positions, the tail at most a
+     * lap ahead, and the head not past the tail by more than {@code slack} bytes. Where tail is
+     * claimed before publishing (MPSC), head never passes the tail read after it: slack 0.
+     */
+    static void checkOrder(StructureGuard ring, long head, long tail, int capacity, long slack) {
         if (!isPosition(head)) {
             throw badHead(ring, head);
         }
         if (!isPosition(tail)) {
             throw badTail(ring, tail);
         }
-        if (head > tail) {
+        if (head > tail && head - tail > slack) {
             throw headAhead(ring, head, tail);
         }
         if (tail - head > capacity) {

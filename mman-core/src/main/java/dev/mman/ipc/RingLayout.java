@@ -31,7 +31,7 @@ import java.util.Objects;
  *    24     4    version            format, before the magic   1
  *    28   100    reserved           format                     0
  *   128     8    tail               producers                  the producer position
- *   136     8    producer           the SPSC producer          its process identity, from its first write; 0 before (and in MPSC)
+ *   136     8    producer           the SPSC producer          its process identity from its first write, else 0
  *   144   112    reserved           format                     0
  *   256     8    head               the consumer               the consumer position
  *   264     8    consumer           the consumer               its process identity, from its first read; 0 before

@@ -1,11 +1,9 @@
 package dev.mman.ipc;
 
 import static dev.mman.ipc.Regions.INT;
-import static dev.mman.ipc.Regions.LONG;
 
 import dev.mman.MMapException;
 import dev.mman.MemoryMap;
-import dev.mman.internal.Platform;
 import dev.mman.ipc.Regions.Placement;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
@@ -72,32 +70,16 @@ import java.util.Objects;
  *
  * <h2>Memory</h2>
  * A lock lives in a shared mapping ({@code format} and {@code attach} with a {@link MemoryMap}),
- * or in any native {@link MemorySegment} that is writable and holds the lock at an 8-byte aligned
- * address (the overloads with a segment): a slice of a mapping, or memory from an
- * {@link java.lang.foreign.Arena} for threads of one process. A lock holds no lifetime of its
- * own: the memory's governs. A lock in a mapping behaves as the mapping's views do
- * ({@link MemoryMap#asSegment()}): once the mapping is closed, or an {@code mprotect} takes rights
- * away, every call that touches the lock throws {@link IllegalStateException}, and none can
- * fault. A lock in a segment lives as long as the segment's scope: once its arena is closed, every
- * such call throws {@link IllegalStateException}; a segment of a confined arena may be used only
- * by its owner thread (others get {@link WrongThreadException}). A segment made from a raw address
- * ({@code MemorySegment.ofAddress(...).reinterpret(...)}) has no lifetime at all: freeing or
- * unmapping its memory while a lock in it is used crashes the process, as any access through such
- * a segment does.
+ * or in any native, writable {@link MemorySegment} that holds it at an 8-byte aligned address
+ * (the overloads with a segment). It has no lifetime of its own: the memory's governs, as the
+ * package documentation describes.
  *
  * <h2>Hostile peers</h2>
  * The lock's bytes are input from other processes. A lock word that names a process that does
  * not run (by pid and start time) is a dead owner's, whatever its other bits, and is taken over
  * as above; {@code unlock()} refuses, with {@link CorruptStructureException}, a word that no
- * longer names this process, rather than release a lock another process holds. A peer that
- * shrinks the shared object under the lock makes every call that touches it throw
- * {@link MMapException}, naming the lock and its memory: {@code attach} and each wait check that
- * the object still covers the lock, and each atomic operation on the lock word is preceded, in
- * the same call, by a plain read of the word, which the JDK guards against the fault. One moment
- * remains in which a shrink still crashes the JVM: between that read and the compare-and-set
- * right after it, while the calling code still runs in the interpreter; the JDK guards the
- * compiled compare-and-set, but not the interpreter's ({@code Unsafe_CompareAndSetLong}). The
- * window is a few dozen nanoseconds, in the first calls of a process.
+ * longer names this process, rather than release a lock another process holds. The package
+ * documentation says what a shrunk object ends in.
  */
 public final class SharedLock {
 
@@ -107,21 +89,13 @@ public final class SharedLock {
     /** The longest a waiter sleeps before it checks whether the owner is still alive. */
     public static final int OWNER_CHECK_MILLIS = 100;
 
-    private static final long WORD = LockLayout.WORD_OFFSET;
     private static final long CONSISTENCY = LockLayout.CONSISTENCY_OFFSET;
     private static final int CONSISTENT = LockLayout.CONSISTENT;
     private static final int INCONSISTENT = LockLayout.INCONSISTENT;
-    private static final long FREE = LockLayout.FREE;
-    private static final long LOCKED = LockLayout.LOCKED;
-    private static final long CONTENDED = LockLayout.CONTENDED;
-    private static final long STATE = LockLayout.STATE_MASK;
-    private static final int SPINS = 100;
-    private static final long CHECK_NANOS = OWNER_CHECK_MILLIS * 1_000_000L;
 
     private final MemorySegment lock;
-    private final MemorySegment futexWord;
-    private final Platform platform;
-    private final long mine;
+    /** The futex protocol on the lock word. */
+    private final LockWord word;
     private final long offset;
     /** Names the lock and its memory, and tells a shrunk object from other faults. */
     private final StructureGuard guard;
@@ -131,9 +105,7 @@ public final class SharedLock {
     private SharedLock(MemorySegment lock, StructureGuard guard) {
         this.lock = lock;
         this.guard = guard;
-        this.futexWord = lock.asSlice(LockLayout.FUTEX_OFFSET, Integer.BYTES);
-        this.platform = Platform.current();
-        this.mine = ProcessIdentity.current();
+        this.word = new LockWord(lock, guard);
         this.offset = guard.offset();
     }
 
@@ -252,11 +224,7 @@ public final class SharedLock {
     public LockResult lock() {
         refuseReentry();
         try {
-            // The plain read guards the compare-and-set (see "Hostile peers"); a held lock skips it.
-            if ((long) LONG.get(lock, WORD) == FREE && (boolean) LONG.compareAndSet(lock, WORD, FREE, mine | LOCKED)) {
-                return acquired(false);
-            }
-            return acquireContended(Long.MAX_VALUE, false);
+            return taken(word.takeFree() ? LockResult.ACQUIRED : word.waitAndTake(Long.MAX_VALUE, false));
         } catch (InternalError fault) {
             throw guard.fault("lock()", fault);
         }
@@ -273,12 +241,7 @@ public final class SharedLock {
     public LockResult tryLock() {
         refuseReentry();
         try {
-            long word = (long) LONG.getVolatile(lock, WORD);
-            if (word == FREE) {
-                return (boolean) LONG.compareAndSet(lock, WORD, FREE, mine | LOCKED) ? acquired(false)
-                        : LockResult.NOT_ACQUIRED;
-            }
-            return takeOverFromDead(word) ? acquired(true) : LockResult.NOT_ACQUIRED;
+            return taken(word.tryTake());
         } catch (InternalError fault) {
             throw guard.fault("tryLock()", fault);
         }
@@ -302,7 +265,7 @@ public final class SharedLock {
         long deadline = Deadline.after(timeout);
         LockResult result;
         try {
-            result = acquireContended(deadline, true);
+            result = taken(word.waitAndTake(deadline, true));
         } catch (InternalError fault) {
             throw guard.fault("tryLock(" + timeout + ")", fault);
         }
@@ -340,17 +303,7 @@ public final class SharedLock {
         requireHeld("unlock()");
         holder = null;
         try {
-            // The plain read guards the exchange (see "Hostile peers") and checks that the lock is still ours.
-            long word = (long) LONG.get(lock, WORD);
-            if ((word & ~STATE) != mine) {
-                throw guard.corrupt("the lock word (offset " + WORD + ")", word, "this process holds the lock, so "
-                        + "the word names it (pid " + ProcessIdentity.pid(mine) + "); it names pid "
-                        + ProcessIdentity.pid(word));
-            }
-            long previous = (long) LONG.getAndSet(lock, WORD, FREE);
-            if ((previous & STATE) == CONTENDED) {
-                platform.futexWake(futexWord, 1);
-            }
+            word.release();
         } catch (InternalError fault) {
             throw guard.fault("unlock()", fault);
         }
@@ -364,7 +317,7 @@ public final class SharedLock {
      */
     public long ownerPid() {
         try {
-            return ProcessIdentity.pid((long) LONG.getVolatile(lock, WORD));
+            return ProcessIdentity.pid(word.read());
         } catch (InternalError fault) {
             throw guard.fault("ownerPid()", fault);
         }
@@ -379,69 +332,12 @@ public final class SharedLock {
         return holder == Thread.currentThread();
     }
 
-    private LockResult acquireContended(long deadline, boolean interruptible) {
-        // The owner is checked when the same word has been seen for a whole interval, not when a
-        // sleep times out: signals (profilers, JFR) may cut every sleep short.
-        long watched = FREE;
-        long watchedSince = 0;
-        guard.checkCovered("lock()");
-        for (int spins = 0; ; spins++) {
-            // Read before every compare-and-set below: the guard read (see "Hostile peers").
-            long word = (long) LONG.getVolatile(lock, WORD);
-            if (word == FREE) {
-                // Other threads may be asleep, so the new owner must wake one when it leaves.
-                if ((boolean) LONG.compareAndSet(lock, WORD, FREE, mine | CONTENDED)) {
-                    return acquired(false);
-                }
-                continue;
-            }
-            if (spins < SPINS) {
-                Thread.onSpinWait();
-                continue;
-            }
-            if ((word & STATE) == LOCKED) {
-                long marked = word ^ LOCKED ^ CONTENDED;
-                if (!(boolean) LONG.compareAndSet(lock, WORD, word, marked)) {
-                    continue;
-                }
-                word = marked;
-            }
-            long now = System.nanoTime();
-            if (word != watched) {
-                watched = word;
-                watchedSince = now;
-            } else if (now - watchedSince >= CHECK_NANOS) {
-                watchedSince = now;
-                if (takeOverFromDead(word)) {
-                    return acquired(true);
-                }
-            }
-            long left = deadline - now;
-            if (left <= 0 || interruptible && Thread.currentThread().isInterrupted()) {
-                return LockResult.NOT_ACQUIRED;
-            }
-            guard.checkCovered("lock()");
-            try {
-                platform.futexWait(futexWord, (int) word, Math.min(left, CHECK_NANOS));
-            } catch (MMapException failure) {
-                throw guard.fault("lock()", failure);
-            }
+    /** Records the holder of a lock the word protocol took, and reads the consistency flag. */
+    private LockResult taken(LockResult how) {
+        if (!how.acquired()) {
+            return how;
         }
-    }
-
-    /** Takes the lock from a dead owner; among several callers only one compare-and-set succeeds. */
-    private boolean takeOverFromDead(long word) {
-        if (word == FREE || ProcessIdentity.isAlive(word)) {
-            return false;
-        }
-        // Keep the contended state: sleepers remain, and the new owner's unlock must wake them. A
-        // state no locker writes (3, or 0 under an owner) may hide sleepers too. The reread guards
-        // the compare-and-set: the look at the owner took long enough for a peer to shrink the object.
-        long state = (word & STATE) == LOCKED ? LOCKED : CONTENDED;
-        return (long) LONG.get(lock, WORD) == word && (boolean) LONG.compareAndSet(lock, WORD, word, mine | state);
-    }
-
-    private LockResult acquired(boolean ownerDied) {
+        boolean ownerDied = how == LockResult.OWNER_DIED;
         holder = Thread.currentThread();
         if (ownerDied) {
             INT.setVolatile(lock, CONSISTENCY, INCONSISTENT);
@@ -473,7 +369,7 @@ public final class SharedLock {
     @Override
     public String toString() {
         try {
-            long owner = ProcessIdentity.pid((long) LONG.getVolatile(lock, WORD));
+            long owner = ProcessIdentity.pid(word.read());
             return "SharedLock[offset " + offset + ", " + (owner == 0 ? "free" : "held by pid " + owner) + "]";
         } catch (RuntimeException | InternalError unreadable) {
             return "SharedLock[offset " + offset + ", memory unreadable: " + unreadable.getClass().getSimpleName()

@@ -136,8 +136,8 @@ public final class SpscRingBuffer extends RingBuffer {
         if (!RingChecks.isPosition(tail)) {
             throw RingChecks.badTail(guard, tail);
         }
-        long required = claimSize(tail, alignedLength);
-        if (!hasRoom(tail, required)) {
+        long required = producer.claimSize(tail, alignedLength);
+        if (!producer.hasRoom(tail, required)) {
             return -1;
         }
         // Free space is zero: a header here means tail was moved back over unread records.
@@ -147,7 +147,7 @@ public final class SpscRingBuffer extends RingBuffer {
                     + "points at free space, and a record header (0x%016x) lies there", found));
         }
         claimedTail = tail + required;
-        return placeRecord(tail, required, alignedLength);
+        return producer.placeRecord(tail, required, alignedLength);
     }
 
     /**
@@ -161,10 +161,9 @@ public final class SpscRingBuffer extends RingBuffer {
     private void takeOver() {
         long head = (long) LONG.getVolatile(meta, HEAD_OFFSET);
         long tail = (long) LONG.getVolatile(meta, TAIL_OFFSET);
-        if (RingChecks.isPosition(head) && RingChecks.isPosition(tail) && head > tail && head - tail <= capacity) {
-            tail = head;
-        }
-        RingChecks.checkOrder(guard, head, tail, capacity);
+        // The consumer may have read what the last producer published after its last tail store.
+        RingChecks.checkOrder(guard, head, tail, capacity, capacity);
+        tail = Math.max(tail, head);
         long lapEnd = head + capacity;
         while (tail < lapEnd) {
             long index = tail & mask;
@@ -187,7 +186,7 @@ public final class SpscRingBuffer extends RingBuffer {
 
     @Override
     void commit(long index, long header) {
-        publish(data, index, header);
+        producer.publish(data, index, header);
         // Only producers read the position back; the consumer follows the headers.
         LONG.setOpaque(meta, TAIL_OFFSET, claimedTail);
     }
@@ -203,7 +202,7 @@ public final class SpscRingBuffer extends RingBuffer {
     }
 
     @Override
-    boolean publishedBelowTail() {
+    boolean tailFollowsPublish() {
         return true;
     }
 

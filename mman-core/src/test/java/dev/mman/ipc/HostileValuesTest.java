@@ -60,7 +60,7 @@ class HostileValuesTest {
         assertEquals(0, ring.skippedClaims());
     }
 
-    /** An MPSC ring whose tail claims 64 unpublished bytes, and a slot of a dead process claiming {@code [0, length)}. */
+    /** An MPSC ring whose tail claims 64 unpublished bytes, and a dead process's slot claiming {@code [0, length)}. */
     private MpscRingBuffer ringWithDeadClaim(int slot, long length) {
         MpscRingBuffer ring = MpscRingBuffer.format(map, 0, CAPACITY, 2, Duration.ofMillis(50));
         long base = RingLayout.slotOffset(slot);
