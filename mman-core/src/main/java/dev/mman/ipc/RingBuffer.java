@@ -60,7 +60,9 @@ import java.util.Objects;
  * ({@link RingLayout} gives the rules); the package documentation says what a bad value, or a
  * shrunk object, ends in. The ring also records its consumer's process: a producer blocked in
  * {@code write} on a full ring whose consumer has died gets {@link ConsumerDiedException} within
- * about 100 ms; a consumer asks {@link #producersAlive()}.
+ * about 100 ms; a consumer asks {@link #producersAlive()}. Deaths are told by pid and start time,
+ * so the processes must see each other, as for {@link SharedLock}: one that cannot be seen counts
+ * as dead.
  */
 public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
 
