@@ -199,10 +199,12 @@ final class MappingGuard {
     byte[] read(int length, long offset) {
         Epoch e = accessible("read", offset, length, PROT_READ);
         byte[] out = new byte[length];
+        boolean interrupted = CloseInterrupts.before();
         try {
             MemorySegment.copy(e.segment, ValueLayout.JAVA_BYTE, offset, out, 0, length);
             return out;
         } catch (IllegalStateException raced) {
+            CloseInterrupts.undo(interrupted);
             synchronized (monitor) {
                 return read(length, offset);
             }
@@ -215,10 +217,12 @@ final class MappingGuard {
         Objects.requireNonNull(into, "into");
         Arguments.arraySlice("read", into.length, at, length);
         Epoch e = accessible("read", offset, length, PROT_READ);
+        boolean interrupted = CloseInterrupts.before();
         try {
             MemorySegment.copy(e.segment, ValueLayout.JAVA_BYTE, offset, into, at, length);
             return length;
         } catch (IllegalStateException raced) {
+            CloseInterrupts.undo(interrupted);
             synchronized (monitor) {
                 return read(offset, into, at, length);
             }
@@ -230,10 +234,12 @@ final class MappingGuard {
     int write(byte[] data, long offset) {
         Objects.requireNonNull(data, "data");
         Epoch e = accessible("write", offset, data.length, PROT_WRITE);
+        boolean interrupted = CloseInterrupts.before();
         try {
             MemorySegment.copy(data, 0, e.segment, ValueLayout.JAVA_BYTE, offset, data.length);
             return data.length;
         } catch (IllegalStateException raced) {
+            CloseInterrupts.undo(interrupted);
             synchronized (monitor) {
                 return write(data, offset);
             }
@@ -248,9 +254,11 @@ final class MappingGuard {
             return;
         }
         Epoch e = accessible("fill", offset, length, PROT_WRITE);
+        boolean interrupted = CloseInterrupts.before();
         try {
             e.segment.asSlice(offset, length).fill(value);
         } catch (IllegalStateException raced) {
+            CloseInterrupts.undo(interrupted);
             synchronized (monitor) {
                 fill(offset, length, value);
             }
