@@ -24,6 +24,10 @@ final class BlockOffsets {
         this.blockShift = Long.bitCount(blockSize) == 1 ? Long.numberOfTrailingZeros(blockSize) : -1;
     }
 
+    long blockCount() {
+        return blockCount;
+    }
+
     long dataOffset() {
         return dataOffset;
     }

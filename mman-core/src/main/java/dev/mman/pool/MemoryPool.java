@@ -40,24 +40,20 @@ import java.lang.foreign.MemorySegment;
  * refused with an {@link MMapInvalidParameterException} that gives the valid form.
  *
  * <h2>Concurrency</h2>
- * {@link #tryAllocate()}, {@link #allocate()}, {@link #free(long)} and {@link #reclaimDead()} may
- * be called from any number of threads in any number of processes at once. They take no lock: an
- * allocation claims the block's owner word with one compare-and-set and then sets its bitmap bit
- * with another; a free clears the bit with one and returns the owner word to 0 with a release
- * store. What a thread wrote into a block before {@code free} is visible to whoever allocates the
- * block next. Each {@code MemoryPool} object starts its search at its own position, seeded from
- * the process id, so that processes do not all fight over the first bitmap word.
+ * Every method may be called from any number of threads in any number of processes at once, and
+ * none takes a lock: an allocation claims the block's owner word with one compare-and-set, then
+ * sets its bit with another; a free clears the bit with one and returns the owner word to 0 with
+ * a release store. What a thread wrote into a block before {@code free} is visible to whoever
+ * allocates the block next.
  *
  * <h2>Processes that die</h2>
- * Each block's owner word names the process that holds it (pid and start time, so a later
- * process with the same pid is not taken for it). {@link #reclaimDead()} takes back every block of
- * a process that no longer runs, and {@link #allocate()} does so once before it reports the pool
- * full. The owner word is claimed before the bit is set and cleared after the bit is, so there is
- * no moment at which a block is in use without a recorded owner: a process killed at any point of
- * an allocate, free or reclaim leaves a word that names it, and its block comes back at the next
- * reclaim, never to two holders (see {@link PoolLayout} for the steps). Death is judged per
- * process: a thread that ends without freeing its blocks, inside a process that lives on, keeps
- * them. All processes must share one pid namespace and see each other's start times.
+ * Each block's owner word names the process that holds it, by pid and start time.
+ * {@link #reclaimDead()} takes back every block of a process that no longer runs, and
+ * {@link #allocate()} does so once before it reports the pool full. The owner word is claimed
+ * before the bit is set and cleared after it, so a process killed at any point of an allocate,
+ * free or reclaim leaves a word that names it: its blocks come back at the next reclaim, never to
+ * two holders ({@link PoolLayout} gives the steps). Death is judged per process (a thread that
+ * ends holding blocks keeps them for its process), in one pid namespace.
  *
  * <h2>Memory that shrinks</h2>
  * Another process can shrink the object under a shared mapping ({@code ftruncate}); the pages past
@@ -101,7 +97,6 @@ public final class MemoryPool {
     private final BlockBitmap bitmap;
     private final BlockOffsets offsets;
     private final long blockSize;
-    private final long blockCount;
 
     /** A pool over {@code memory}, whose header the caller wrote or checked. */
     MemoryPool(MemoryMap map, PoolMemory memory, PoolHeader header) {
@@ -111,7 +106,6 @@ public final class MemoryPool {
         this.bitmap = new BlockBitmap(memory, owners, header);
         this.offsets = new BlockOffsets(header);
         this.blockSize = header.blockSize();
-        this.blockCount = header.blockCount();
     }
 
     // ---------------------------------------------------------------- creation
@@ -212,12 +206,7 @@ public final class MemoryPool {
      */
     public long tryAllocate() {
         try {
-            long offset = search();
-            if (offset == FULL) {
-                memory.checkCovers(offsets.dataEnd()); // a pool that looks full may be one whose memory is gone
-            }
-            PoolMemory.deliverFaults();
-            return offset;
+            return take(false);
         } catch (InternalError fault) {
             throw faulted("tryAllocate()", fault);
         }
@@ -234,29 +223,35 @@ public final class MemoryPool {
      * @throws IllegalStateException when the mapping is closed
      */
     public long allocate() {
+        long offset;
         try {
-            long offset = search();
-            if (offset == FULL) {
-                memory.checkCovers(offsets.dataEnd());
-                if (owners.reclaimDead("allocate") > 0) {
-                    offset = search();
-                }
-            }
-            PoolMemory.deliverFaults();
-            if (offset == FULL) {
-                throw new MMapException("MemoryPool.allocate(): all " + blockCount + " blocks of " + blockSize
-                        + " bytes in " + where() + " are in use by running processes; free some, or format a larger "
-                        + (map != null ? "mapping" : "segment"));
-            }
-            return offset;
+            offset = take(true);
         } catch (InternalError fault) {
             throw faulted("allocate()", fault);
         }
+        if (offset == FULL) {
+            throw new MMapException("MemoryPool.allocate(): all " + offsets.blockCount() + " blocks of "
+                    + blockSize + " bytes in " + where() + " are in use by running processes; free some, or format "
+                    + "a larger " + (map != null ? "mapping" : "segment"));
+        }
+        return offset;
     }
 
-    /** One pass over the bitmap: the offset of a block this call claimed, or {@link #FULL}. */
-    private long search() {
+    /**
+     * One pass over the bitmap. When the pool looks full, checks that its memory is still there
+     * (a pool whose memory is gone looks full), and when asked reclaims and passes again.
+     *
+     * @return the offset of a block this call claimed, or {@link #FULL}
+     */
+    private long take(boolean reclaim) {
         long index = bitmap.take();
+        if (index < 0) {
+            memory.checkCovers(offsets.dataEnd());
+            if (reclaim && owners.reclaimDead("allocate") > 0) {
+                index = bitmap.take();
+            }
+        }
+        PoolMemory.deliverFaults();
         return index < 0 ? FULL : offsets.offsetOf(index);
     }
 
@@ -294,9 +289,9 @@ public final class MemoryPool {
 
     /**
      * Takes back every block whose owner process no longer runs (by pid and start time), and every
-     * block whose bookkeeping another process scribbled into a state no process leaves. Blocks of
-     * running processes are never touched. Costs a pass over the owner table and one look-up per
-     * process named in it (on Linux, a read of {@code /proc/<pid>/stat}).
+     * block whose bookkeeping was scribbled into a state no process leaves; blocks of running
+     * processes are never touched. Costs a pass over the owner table and a look-up per process
+     * named in it (on Linux, a read of {@code /proc/<pid>/stat}).
      *
      * @return how many blocks came back
      * @throws MMapException when the object under the mapping was shrunk below the pool, or the
@@ -360,7 +355,7 @@ public final class MemoryPool {
      * @return the block count written by {@link #format}
      */
     public long capacity() {
-        return blockCount;
+        return offsets.blockCount();
     }
 
     /**
@@ -398,15 +393,15 @@ public final class MemoryPool {
     }
 
     /**
-     * Describes the pool from what it read at {@code format} or {@code attach}: never touches the
-     * memory, so it works (and never throws) after the mapping is closed or shrunk.
+     * Describes the pool from what it read at {@code format} or {@code attach}; never touches the
+     * memory, so it never throws, even after the mapping is closed or shrunk.
      *
      * @return for example {@code MemoryPool[1000 blocks of 64 bytes from offset 192 in MemoryMap[...]]}
      */
     @Override
     public String toString() {
-        return "MemoryPool[" + blockCount + " blocks of " + blockSize + " bytes from offset " + offsets.dataOffset()
-                + " in " + where() + "]";
+        return "MemoryPool[" + offsets.blockCount() + " blocks of " + blockSize + " bytes from offset "
+                + offsets.dataOffset() + " in " + where() + "]";
     }
 
     private String where() {
