@@ -86,7 +86,7 @@ record JdkRegion(Arena arena, MemorySegment segment, boolean fileBacked) impleme
     }
 
     @Override
-    public void release() {
+    public void release(boolean viewsRetired) {
         if (arena.scope().isAlive()) {
             arena.close();
         }

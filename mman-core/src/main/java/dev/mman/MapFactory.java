@@ -34,7 +34,7 @@ final class MapFactory {
         Region region = switch (backend) {
             case NATIVE -> {
                 Platform platform = Platform.current();
-                yield new NativeRegion(platform, platform.map(size, prot, flags | MAP_ANONYMOUS, -1, 0), size);
+                yield NativeRegion.map(platform, call, size, prot, flags | MAP_ANONYMOUS, -1, 0);
             }
             case JDK -> JdkRegion.anonymous(size, prot, flags);
             case NIO -> NioRegion.anonymous(size, prot, flags);
@@ -51,7 +51,7 @@ final class MapFactory {
                 + Flags.protection(prot) + ", " + Flags.mapping(flags) + ")";
         FileChecks.arguments(platform.allocationGranularity(), call, offset, size, prot, flags);
         FileChecks.descriptor(platform, call, fd, offset, size, prot, flags);
-        NativeRegion region = new NativeRegion(platform, platform.map(size, prot, flags, fd, offset), size);
+        NativeRegion region = NativeRegion.map(platform, call, size, prot, flags, fd, offset);
         return new MemoryMap(region, size, prot, flags, platform.describeFd(fd), null, 0);
     }
 
@@ -71,7 +71,7 @@ final class MapFactory {
         FileChecks.arguments(platform.allocationGranularity(), call, offset, size, prot, flags);
         int fd = FileChecks.open(platform, call, file, offset, size, FileChecks.needsWrite(prot, flags));
         try {
-            NativeRegion region = new NativeRegion(platform, platform.map(size, prot, flags, fd, offset), size);
+            NativeRegion region = NativeRegion.map(platform, call, size, prot, flags, fd, offset);
             return new MemoryMap(region, size, prot, flags, "file " + file, file, offset);
         } finally {
             platform.closeFile(fd);
@@ -95,7 +95,8 @@ final class MapFactory {
                 return mapAgain(map, call, e, newSize);
             }
             FileChecks.extend(mapped.platform(), map.file, map.fileOffset + newSize);
-            NativeRegion moved = map.guard.handOver(() -> call, e, UNCHANGED, () -> mapped.remap(newSize));
+            // mremap leaves nothing behind at the old addresses: the late accesses must be over first.
+            NativeRegion moved = map.guard.handOver(() -> call, e, UNCHANGED, false, () -> mapped.remap(newSize));
             return new MemoryMap(moved, newSize, e.prot(), map.flags, map.source, map.file, map.fileOffset);
         });
     }
@@ -122,8 +123,9 @@ final class MapFactory {
                     fresh.mprotect(current.prot());
                 }
             }
-            return map.guard.handOver(() -> call, current, UNCHANGED, () -> {
-                map.region.release();
+            boolean viewed = current.arena() != null;
+            return map.guard.handOver(() -> call, current, UNCHANGED, map.region.awaitsLateAccesses(), () -> {
+                map.region.release(viewed);
                 return fresh;
             });
         } catch (RuntimeException refused) {

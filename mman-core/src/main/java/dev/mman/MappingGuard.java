@@ -7,6 +7,7 @@ import dev.mman.internal.Flags;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.ref.Reference;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -42,7 +43,7 @@ import java.util.function.Supplier;
  */
 final class MappingGuard {
 
-    /** Handshakes after closing a view arena; see {@link #retire(Arena)}. */
+    /** Handshakes after closing a view arena; see {@link #awaitLateAccesses()}. */
     private static final int EXTRA_HANDSHAKES = 4;
 
     /** The mapping, for messages. */
@@ -168,7 +169,11 @@ final class MappingGuard {
     /** Runs a control call holding the monitor, on an open mapping. */
     void control(Supplier<String> call, Consumer<Epoch> work) {
         synchronized (monitor) {
-            work.accept(open(call));
+            try {
+                work.accept(open(call));
+            } finally {
+                Reference.reachabilityFence(owner); // its lease must not unmap under a native call
+            }
         }
     }
 
@@ -178,7 +183,11 @@ final class MappingGuard {
      */
     <T> T compute(Supplier<String> call, Function<Epoch, T> work) {
         synchronized (monitor) {
-            return work.apply(open(call));
+            try {
+                return work.apply(open(call));
+            } finally {
+                Reference.reachabilityFence(owner);
+            }
         }
     }
 
@@ -251,12 +260,11 @@ final class MappingGuard {
     }
 
     /**
-     * The exception for an access that faulted: the JDK turns the SIGBUS of a page past the end of a
-     * shrunk file into an {@link InternalError}.
+     * The exception for an access that faulted: the JDK turns the SIGBUS of a page the kernel could
+     * not provide into an {@link InternalError}. The mapping says why ({@link MemoryMap#faultReason}).
      */
     private MMapException faulted(String call, InternalError fault) {
-        return new MMapException(call + " on " + owner + " faulted: the backing file is shorter than the "
-                + "mapping (was it truncated while mapped?). Extend the file again or map a shorter range", fault);
+        return new MMapException(call + " on " + owner + " faulted: " + owner.faultReason(), fault);
     }
 
     // ---------------------------------------------------------------- native fills
@@ -266,7 +274,11 @@ final class MappingGuard {
      * admitted. Kept out of {@link #fill}, so that the small fills' path stays short enough to inline.
      */
     private void fillNatively(long offset, long length, byte value) {
-        nativeFill.fill(() -> allowed("fill", offset, length, PROT_WRITE), region.address() + offset, length, value);
+        try {
+            nativeFill.fill(() -> allowed("fill", offset, length, PROT_WRITE), region.address() + offset, length, value);
+        } finally {
+            Reference.reachabilityFence(owner); // memset holds only the address: keep the lease reachable
+        }
     }
 
     /** Waits until no native fill runs and keeps new ones out, when this mapping has native fills. */
@@ -302,7 +314,8 @@ final class MappingGuard {
             if (region.backend() != Backend.NATIVE) {
                 throw region.backend().unsupported("mprotect");
             }
-            retire(call, current, "the protection is unchanged");
+            // A placeholder cannot take rights away from memory that stays in use: the handshakes stay here.
+            retire(call, current, "the protection is unchanged", false);
             holdOffNativeFills();
             try {
                 // No view exists now, and no native fill runs. An access that starts before the
@@ -332,8 +345,9 @@ final class MappingGuard {
         synchronized (monitor) {
             Epoch e = epoch;
             if (e != null) {
-                handOver(() -> "close()", e, "it stays mapped", () -> {
-                    region.release();
+                boolean viewed = e.arena() != null;
+                handOver(() -> "close()", e, "it stays mapped", region.awaitsLateAccesses(), () -> {
+                    region.release(viewed);
                     return null;
                 });
             }
@@ -345,9 +359,12 @@ final class MappingGuard {
      * views, marks the mapping closed, and runs {@code successor} with no native fill in flight.
      * When {@code successor} throws, the mapping is open again with its protection, and no views.
      * Called holding the monitor, with the epoch the caller checked.
+     *
+     * @param releasesInertly whether {@code successor} releases the region with a placeholder
+     *     ({@link Region#awaitsLateAccesses()}), so that the extra handshakes can wait for later
      */
-    <T> T handOver(Supplier<String> call, Epoch e, String unchanged, Supplier<T> successor) {
-        retire(call, e, unchanged);
+    <T> T handOver(Supplier<String> call, Epoch e, String unchanged, boolean releasesInertly, Supplier<T> successor) {
+        retire(call, e, unchanged, releasesInertly);
         holdOffNativeFills();
         try {
             epoch = null;
@@ -363,24 +380,30 @@ final class MappingGuard {
     }
 
     /**
-     * Closes the epoch's view arena, if it has one, so that no thread touches the memory behind it
-     * any more; a native call holding a view makes it fail with an {@link MMapException} that says
-     * nothing changed ({@code unchanged}).
+     * Closes the epoch's view arena, if it has one, so that no thread starts another access to the
+     * memory behind it; a native call holding a view makes it fail with an {@link MMapException}
+     * that says nothing changed ({@code unchanged}). Unless {@code deferred}, it then also waits
+     * out the late accesses ({@link #awaitLateAccesses}).
      */
-    private void retire(Supplier<String> call, Epoch e, String unchanged) {
+    private void retire(Supplier<String> call, Epoch e, String unchanged, boolean deferred) {
         if (e.arena() == null) {
             return; // no view was made in this epoch, or its views cannot be closed: no handshake
         }
         try {
-            retire(e.arena());
+            e.arena().close();
         } catch (IllegalStateException inUse) {
             throw new MMapException(call.get() + " on " + owner + ": a view is in use by a native call on another "
                     + "thread; " + unchanged + ", retry when that call has returned", inUse);
         }
+        if (!deferred) {
+            awaitLateAccesses();
+        }
     }
 
     /**
-     * Closing a shared arena stops every thread at a handshake, and a thread caught inside an
+     * Waits until no thread can still be inside an access it began before a view arena was closed.
+     *
+     * <p>Closing a shared arena stops every thread at a handshake, and a thread caught inside an
      * access is made to throw. On JDK 25 that exception can be held back until a later safepoint
      * poll, so such a thread may still make the one access it had already checked after
      * {@code close()} returns (JDK-8364167); against memory that is unmapped or read-only by then,
@@ -388,11 +411,13 @@ final class MappingGuard {
      * performs, returns only when every running thread has passed another poll, and so that access.
      * The exception is only installed at a poll that allows asynchronous exceptions, and a thread may
      * pass several polls that do not first, so four are made: two still let one crash through in
-     * about two thousand close-versus-reader races under heavy load. This narrows the window to
-     * almost nothing; only a JDK with that bug fixed (openjdk/jdk PR 30436) closes it.
+     * about two thousand close-versus-reader races under heavy load, and four still did, rarely, on
+     * a machine running four builds at once. {@code close()} therefore no longer relies on them: it
+     * leaves a placeholder under a late access ({@link Placeholders}). {@code mprotect} and
+     * {@code mremap} still do; only a JDK with that bug fixed (openjdk/jdk PR 30436) closes their
+     * window.
      */
-    private static void retire(Arena arena) {
-        arena.close();
+    static void awaitLateAccesses() {
         for (int i = 0; i < EXTRA_HANDSHAKES; i++) {
             Arena.ofShared().close();
         }

@@ -9,7 +9,9 @@ import dev.mman.MappingGuard.Epoch;
 import dev.mman.internal.Flags;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.Objects;
@@ -59,7 +61,13 @@ import java.util.function.Supplier;
  * granularity, the {@code NORMAL}, {@code RANDOM} and {@code SEQUENTIAL} advice does nothing, the
  * huge-page advice is refused, and residency comes from {@code QueryWorkingSetEx}.
  *
- * <p>A mapping that is never closed stays mapped until the process ends: close it explicitly.
+ * <h2>Lifetime and limits</h2>
+ * Close a mapping when you are done with it. One that is dropped unclosed is unmapped some time
+ * after the garbage collector finds neither it nor any view, buffer or IPC structure made from it
+ * reachable ({@link Backend#NATIVE}; JDK mappings live until closed, NIO ones until collected).
+ * A process may hold only so many mappings ({@code vm.max_map_count} on Linux); near that limit
+ * mman first reclaims dropped mappings and then refuses new ones with an
+ * {@link MMapAllocationException}, keeping a reserve for the JVM, which aborts when it cannot map.
  */
 public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
 
@@ -254,7 +262,11 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
 
     // ---------------------------------------------------------------- state
 
-    /** {@return the address of the first byte} Informational: access the memory through this object or its views. */
+    /**
+     * {@return the address of the first byte} Informational: access the memory through this object
+     * or its views. Memory reached through the raw address by other means is valid only while this
+     * object is open and reachable.
+     */
     public long address() {
         return region.address();
     }
@@ -579,6 +591,32 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
      */
     public MemoryMap resize(long newSize) {
         return MapFactory.resized(this, newSize);
+    }
+
+    /**
+     * Why an access faulted, judged by the backing file's length now: a file shorter than the
+     * mapping was truncated; one that still covers it had no space for the page (a write into a
+     * hole of a sparse file on a full file system). {@code SharedMemory} knows its object instead.
+     */
+    String faultReason() {
+        if (file == null) {
+            return "the object behind it is shorter than the mapping (was it truncated while mapped?), or there was "
+                    + "no space left for the page (a full file system or /dev/shm)";
+        }
+        long length;
+        try {
+            length = Files.size(file);
+        } catch (IOException gone) {
+            return "the backing file cannot be examined any more (" + gone + "); it was probably truncated or removed";
+        }
+        long end = fileOffset + size;
+        if (length < end) {
+            return "the backing file is now " + length + " bytes, shorter than the mapping's end at " + end
+                    + " (was it truncated while mapped?). Extend the file again or map a shorter range";
+        }
+        return "the backing file still covers the mapping (" + length + " bytes), so the kernel had no space for the "
+                + "page: the file system is full (writing into a hole of a sparse file needs free space). Free some "
+                + "space, or allocate the file's blocks before mapping it";
     }
 
     /**

@@ -3,9 +3,32 @@ package dev.mman;
 import dev.mman.internal.Platform;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.function.Supplier;
 
-/** A region mapped with {@code mmap}: every control call is available. */
-record NativeRegion(Platform platform, long address, long size) implements Region {
+/**
+ * A region mapped with {@code mmap}: every control call is available. Its {@link MappingLease}
+ * unmaps it, on close or, when it was dropped unclosed, after the garbage collector; every native
+ * mapping counts against the {@link MappingBudget}.
+ */
+record NativeRegion(Platform platform, long address, long size, MappingLease lease) implements Region {
+
+    /**
+     * Maps memory ({@link Platform#map}), once the budget allows another mapping.
+     *
+     * @throws MMapAllocationException when the budget or the system refuses
+     */
+    static NativeRegion map(Platform platform, Supplier<String> call, long size, int prot, int flags, int fd,
+            long offset) {
+        MappingBudget.take(platform, call);
+        long address;
+        try {
+            address = platform.map(size, prot, flags, fd, offset);
+        } catch (RuntimeException refused) {
+            MappingBudget.give();
+            throw refused;
+        }
+        return new NativeRegion(platform, address, size, new MappingLease(platform, address, size));
+    }
 
     @Override
     public Backend backend() {
@@ -20,7 +43,7 @@ record NativeRegion(Platform platform, long address, long size) implements Regio
     @Override
     public Views openViews() {
         Arena arena = Arena.ofShared();
-        return new Views(arena, MemorySegment.ofAddress(address).reinterpret(size, arena, null));
+        return new Views(arena, MemorySegment.ofAddress(address).reinterpret(size, arena, lease.keepAlive()));
     }
 
     @Override
@@ -64,12 +87,19 @@ record NativeRegion(Platform platform, long address, long size) implements Regio
     }
 
     @Override
-    public void release() {
-        platform.unmap(address, size);
+    public void release(boolean viewsRetired) {
+        lease.release(viewsRetired);
     }
 
-    /** The same memory at its new place and length, after {@code mremap}. */
+    @Override
+    public boolean awaitsLateAccesses() {
+        return true;
+    }
+
+    /** The same memory at its new place and length, after {@code mremap}; it takes over this one's place in the budget. */
     NativeRegion remap(long newSize) {
-        return new NativeRegion(platform, platform.remap(address, size, newSize), newSize);
+        long moved = platform.remap(address, size, newSize);
+        lease.moved();
+        return new NativeRegion(platform, moved, newSize, new MappingLease(platform, moved, newSize));
     }
 }

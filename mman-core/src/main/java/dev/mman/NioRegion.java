@@ -12,7 +12,7 @@ import java.util.function.Supplier;
 
 /**
  * A region from java.nio: a {@link MappedByteBuffer} for files, a direct buffer for anonymous
- * memory. A buffer cannot be unmapped on request: {@link #release()} lets go of it and the garbage
+ * memory. A buffer cannot be unmapped on request: {@link #release(boolean)} lets go of it and the garbage
  * collector unmaps it once no view refers to it, so views outlive {@code close()} but never touch
  * unmapped memory.
  */
@@ -100,7 +100,7 @@ record NioRegion(ByteBuffer buffer, boolean fileBacked) implements Region {
     }
 
     @Override
-    public void release() {
+    public void release(boolean viewsRetired) {
         // Nothing to do: the buffer is unmapped by the garbage collector once unreachable.
     }
 }

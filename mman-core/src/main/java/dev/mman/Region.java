@@ -60,6 +60,16 @@ sealed interface Region permits NativeRegion, JdkRegion, NioRegion {
         throw backend().unsupported("residency (mincore)");
     }
 
-    /** Gives the memory back, after the caller has retired every view. */
-    void release();
+    /**
+     * Gives the memory back, after the caller has closed every view arena.
+     *
+     * @param viewsRetired whether an arena was closed just now; NATIVE then leaves a placeholder
+     *     for late accesses and makes the extra handshakes itself (see {@code Placeholders})
+     */
+    void release(boolean viewsRetired);
+
+    /** Whether {@link #release release(true)} makes the extra handshakes, so the caller need not. */
+    default boolean awaitsLateAccesses() {
+        return false;
+    }
 }

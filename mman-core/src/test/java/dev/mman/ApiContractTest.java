@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The names SPEC.md fixes, with the seed's constant values, and javadoc on every public member. */
+/** The names docs/API.md fixes, with the original library's constant values, and javadoc on every public member. */
 class ApiContractTest {
 
     @ParameterizedTest(name = "{0} = {1}")

@@ -84,7 +84,7 @@ class NativeFillTest {
 
     @Test
     void onlyAnonymousNativeMemoryWithoutHugePagesFillsNatively(@TempDir Path dir) throws IOException {
-        try (MemoryMap anonymous = MemoryMap.createAnonymous(SIZE)) {
+        try (MemoryMap anonymous = MemoryMap.createAnonymous(SIZE, RW, MAP_PRIVATE, Backend.NATIVE)) {
             assertNotNull(NativeFill.forMapping(region(anonymous), MAP_PRIVATE | MAP_ANONYMOUS, this));
             assertNull(NativeFill.forMapping(region(anonymous), MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, this),
                     "a huge page that cannot be had at fault time raises SIGBUS");
@@ -94,7 +94,7 @@ class NativeFillTest {
         try {
             assertNull(NativeFill.forMapping(jdk, MAP_PRIVATE | MAP_ANONYMOUS, this), "the JDK backend keeps the JDK's fill");
         } finally {
-            jdk.release();
+            jdk.release(false);
         }
         Path file = dir.resolve("fill.bin");
         Files.write(file, new byte[SIZE]);
@@ -106,6 +106,6 @@ class NativeFillTest {
     }
 
     private static Region region(MemoryMap m) {
-        return new NativeRegion(Platform.current(), m.address(), m.size());
+        return m.region;
     }
 }

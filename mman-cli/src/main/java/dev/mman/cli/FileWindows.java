@@ -20,7 +20,13 @@ final class FileWindows {
                         + "default ${DEFAULT-VALUE}), never whole.")
         long bytes;
 
+        /**
+         * The window size. Every page-cache command needs native calls, and asks for this first, so
+         * when native access is denied the command ends here with the library's one-line reason and
+         * the flag to add (exit 1) instead of working half-way.
+         */
         long bytes() {
+            Mman.pageSize();
             return bytes;
         }
     }
@@ -35,8 +41,16 @@ final class FileWindows {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException(e.getMessage());
             }
-            long page = Mman.pageSize();
-            if (bytes <= 0 || bytes % page != 0) {
+            if (bytes <= 0) {
+                throw new CommandLine.TypeConversionException("'" + text + "' is not a positive size");
+            }
+            long page;
+            try {
+                page = Mman.pageSize();
+            } catch (MMapException noNativeCalls) {
+                return bytes; // not a usage error: SizeOption.bytes() reports it when the command starts
+            }
+            if (bytes % page != 0) {
                 throw new CommandLine.TypeConversionException("'" + text + "' is not a positive multiple of the "
                         + "page size (" + page + " bytes)");
             }

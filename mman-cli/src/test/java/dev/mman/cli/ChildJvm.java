@@ -20,10 +20,22 @@ final class ChildJvm {
 
     private ChildJvm() {}
 
+    /** The JVM options a child gets unless a test asks for others: native access, as the launcher gives it. */
+    static final List<String> NATIVE_ACCESS = List.of("--enable-native-access=ALL-UNNAMED");
+
     static List<String> command(Path crashDir, List<String> wrapper, String... args) {
+        return command(crashDir, wrapper, NATIVE_ACCESS, args);
+    }
+
+    /**
+     * The command line of a child that runs {@code mman args} behind {@code wrapper}, with
+     * {@code jvmOptions} instead of {@link #NATIVE_ACCESS}: for example none, or
+     * {@code --illegal-native-access=deny}.
+     */
+    static List<String> command(Path crashDir, List<String> wrapper, List<String> jvmOptions, String... args) {
         List<String> command = new ArrayList<>(wrapper);
         command.add(ProcessHandle.current().info().command().orElseThrow());
-        command.add("--enable-native-access=ALL-UNNAMED");
+        command.addAll(jvmOptions);
         command.add("-XX:ErrorFile=" + crashDir.resolve("hs_err_pid%p.log"));
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
@@ -35,7 +47,13 @@ final class ChildJvm {
     record Finished(int exitCode, String out, String err) {}
 
     static Finished run(Path crashDir, List<String> wrapper, String... args) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command(crashDir, wrapper, args)).start();
+        return run(crashDir, wrapper, NATIVE_ACCESS, args);
+    }
+
+    /** Runs {@link #command(Path, List, List, String...)} to its end, and checks that it did not crash. */
+    static Finished run(Path crashDir, List<String> wrapper, List<String> jvmOptions, String... args)
+            throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command(crashDir, wrapper, jvmOptions, args)).start();
         process.getOutputStream().close();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();

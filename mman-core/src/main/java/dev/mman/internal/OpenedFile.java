@@ -11,10 +11,10 @@ package dev.mman.internal;
 public record OpenedFile(int fd, FileStatus status) {
 
     /** The answer for a path that names nothing. */
-    static final OpenedFile MISSING = new OpenedFile(-1, null);
+    public static final OpenedFile MISSING = new OpenedFile(-1, null);
 
     /** The answer for a directory that could not be opened as asked (for writing). */
-    static final OpenedFile DIRECTORY = new OpenedFile(-1, new FileStatus(FileStatus.Kind.DIRECTORY, 0, false, false));
+    public static final OpenedFile DIRECTORY = new OpenedFile(-1, new FileStatus(FileStatus.Kind.DIRECTORY, 0, false, false));
 
     /**
      * Whether the path names no file at all.

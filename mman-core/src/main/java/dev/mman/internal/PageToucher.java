@@ -8,7 +8,7 @@ import java.lang.foreign.ValueLayout;
  * {@code MADV_POPULATE_READ} (macOS, Windows). Reading, not writing, so a private file mapping is
  * not copied page by page and a shared one is not dirtied.
  */
-final class PageToucher {
+public final class PageToucher {
 
     private PageToucher() {}
 
@@ -22,7 +22,7 @@ final class PageToucher {
      * @param pageSize the page size
      * @return the sum of the bytes read, so the reads cannot be optimised away
      */
-    static long touch(long address, long size, long pageSize) {
+    public static long touch(long address, long size, long pageSize) {
         MemorySegment range = MemorySegment.ofAddress(address).reinterpret(size);
         long sum = 0;
         for (long offset = 0; offset < size; offset += pageSize) {

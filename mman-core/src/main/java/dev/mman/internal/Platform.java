@@ -1,11 +1,13 @@
 package dev.mman.internal;
 
 import dev.mman.Advice;
+import dev.mman.MMapException;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
 
 /**
  * The operating system, as mman needs it: one implementation per OS makes the native calls.
@@ -13,15 +15,20 @@ import java.nio.file.attribute.BasicFileAttributes;
  * <p>Every method takes mman's portable constants and translates them itself. Addresses and
  * lengths are raw numbers: nothing here knows about Java views or their lifetimes, and the
  * caller guarantees that each address range belongs to a live mapping it owns. Every failure is
- * an {@link dev.mman.MMapException} that names the call, the errno and, where one helps, a hint.
+ * an {@link MMapException} that names the call, the errno and, where one helps, a hint.
+ *
+ * <p>A call without a portable answer defaults to throwing {@link #unavailable}, so that the stand-in
+ * for an OS mman cannot run on needs no code per call; every real backend overrides them all, which
+ * {@code PlatformDefaultsTest} checks.
  */
 public interface Platform {
 
     /**
-     * The platform in use, loaded on first call.
+     * The platform in use, loaded on first call. It never throws: on an unsupported OS, or when
+     * native access is denied, it is a stand-in whose first call throws an {@link MMapException}
+     * that says why.
      *
      * @return the platform
-     * @throws dev.mman.MMapException on an unsupported OS or when native access is denied
      */
     static Platform current() {
         return Platforms.current();
@@ -35,18 +42,32 @@ public interface Platform {
     String describe();
 
     /**
+     * The error that a call this platform does not make raises.
+     *
+     * @param call the method's name
+     * @return the exception to throw
+     */
+    default MMapException unavailable(String call) {
+        return new MMapException(call + " is not available on " + describe());
+    }
+
+    /**
      * The size of a page, from {@code sysconf(_SC_PAGESIZE)}.
      *
      * @return bytes per page
      */
-    long pageSize();
+    default long pageSize() {
+        throw unavailable("pageSize");
+    }
 
     /**
      * The alignment that file offsets must have: the page size on POSIX, 64 KiB on Windows.
      *
      * @return the granularity in bytes
      */
-    long allocationGranularity();
+    default long allocationGranularity() {
+        throw unavailable("allocationGranularity");
+    }
 
     /**
      * Maps memory. Arguments are already validated.
@@ -58,7 +79,9 @@ public interface Platform {
      * @param offset the file offset, aligned to {@link #allocationGranularity()}
      * @return the address of the mapping
      */
-    long map(long size, int prot, int flags, int fd, long offset);
+    default long map(long size, int prot, int flags, int fd, long offset) {
+        throw unavailable("map");
+    }
 
     /**
      * Unmaps a range that {@link #map} returned.
@@ -66,7 +89,9 @@ public interface Platform {
      * @param address the start
      * @param size the length
      */
-    void unmap(long address, long size);
+    default void unmap(long address, long size) {
+        throw unavailable("unmap");
+    }
 
     /**
      * Changes the protection of a range.
@@ -75,7 +100,9 @@ public interface Platform {
      * @param size the length
      * @param prot portable {@code PROT_*} bits
      */
-    void protect(long address, long size, int prot);
+    default void protect(long address, long size, int prot) {
+        throw unavailable("protect");
+    }
 
     /**
      * Flushes a range to its file.
@@ -84,7 +111,9 @@ public interface Platform {
      * @param size the length
      * @param flags portable {@code MS_*} bits
      */
-    void sync(long address, long size, int flags);
+    default void sync(long address, long size, int flags) {
+        throw unavailable("sync");
+    }
 
     /**
      * Locks a range into RAM.
@@ -92,7 +121,9 @@ public interface Platform {
      * @param address the start
      * @param size the length
      */
-    void lock(long address, long size);
+    default void lock(long address, long size) {
+        throw unavailable("lock");
+    }
 
     /**
      * Unlocks a range.
@@ -100,7 +131,9 @@ public interface Platform {
      * @param address the start
      * @param size the length
      */
-    void unlock(long address, long size);
+    default void unlock(long address, long size) {
+        throw unavailable("unlock");
+    }
 
     /**
      * Gives the kernel advice about a range.
@@ -110,7 +143,9 @@ public interface Platform {
      * @param advice the advice
      * @param writable whether the mapping is writable now
      */
-    void advise(long address, long size, Advice advice, boolean writable);
+    default void advise(long address, long size, Advice advice, boolean writable) {
+        throw unavailable("advise");
+    }
 
     /**
      * Sets every byte of a range to {@code value}, as the C library's {@code memset} does. The
@@ -134,7 +169,9 @@ public interface Platform {
      * @param size the length
      * @return one byte per page; bit 0 is set when the page is resident
      */
-    byte[] residency(long address, long size);
+    default byte[] residency(long address, long size) {
+        throw unavailable("residency");
+    }
 
     /**
      * Opens a file for mapping. The descriptor is closed on exec.
@@ -143,7 +180,9 @@ public interface Platform {
      * @param writable open for reading and writing, otherwise read-only
      * @return the file descriptor
      */
-    int openFile(Path path, boolean writable);
+    default int openFile(Path path, boolean writable) {
+        throw unavailable("openFile");
+    }
 
     /**
      * The length of the file behind a descriptor that mman opened itself for reading and
@@ -167,7 +206,7 @@ public interface Platform {
      * @param writable open for reading and writing, otherwise read-only
      * @return the descriptor and its status, which the caller checks (and closes the descriptor
      *     whatever it finds); {@link OpenedFile#missing()} when the path names nothing
-     * @throws dev.mman.MMapException when the file exists but cannot be opened (permissions)
+     * @throws MMapException when the file exists but cannot be opened (permissions)
      */
     default OpenedFile openForMapping(Path path, boolean writable) {
         BasicFileAttributes attributes;
@@ -189,7 +228,9 @@ public interface Platform {
      *
      * @param fd the descriptor
      */
-    void closeFile(int fd);
+    default void closeFile(int fd) {
+        throw unavailable("closeFile");
+    }
 
     /**
      * Describes an open descriptor.
@@ -197,7 +238,9 @@ public interface Platform {
      * @param fd the descriptor
      * @return its status, or null when {@code fd} is not open
      */
-    FileStatus fileStatus(int fd);
+    default FileStatus fileStatus(int fd) {
+        throw unavailable("fileStatus");
+    }
 
     /**
      * Names the file behind a descriptor, for messages.
@@ -205,23 +248,33 @@ public interface Platform {
      * @param fd the descriptor
      * @return for example {@code fd 12 (/data/x.bin)}
      */
-    String describeFd(int fd);
+    default String describeFd(int fd) {
+        throw unavailable("describeFd");
+    }
 
     /**
      * The soft limit on locked memory ({@code RLIMIT_MEMLOCK}).
      *
      * @return bytes, or {@link Long#MAX_VALUE} when unlimited
      */
-    long lockedMemoryLimit();
+    default long lockedMemoryLimit() {
+        throw unavailable("lockedMemoryLimit");
+    }
+
     /**
      * Creates a named shared-memory object exclusively ({@code shm_open} with
-     * {@code O_CREAT|O_EXCL}).
+     * {@code O_CREAT|O_EXCL}). On POSIX the object gets exactly {@code mode}, whatever the
+     * process's umask: an {@code fchmod} follows the open (the umask only ever clears bits, so the
+     * object is never more open than asked in between); when that fails, the object is removed
+     * again. Windows has no permission bits and ignores {@code mode}.
      *
      * @param name the validated name, with its leading slash
      * @param mode the permission bits, such as {@code 0600}
      * @return the descriptor, or -1 when the name exists already
      */
-    int sharedMemoryCreate(String name, int mode);
+    default int sharedMemoryCreate(String name, int mode) {
+        throw unavailable("sharedMemoryCreate");
+    }
 
     /**
      * Opens an existing named shared-memory object for reading and writing.
@@ -229,7 +282,9 @@ public interface Platform {
      * @param name the validated name, with its leading slash
      * @return the descriptor, or -1 when no object has that name
      */
-    int sharedMemoryOpen(String name);
+    default int sharedMemoryOpen(String name) {
+        throw unavailable("sharedMemoryOpen");
+    }
 
     /**
      * Removes a shared-memory name ({@code shm_unlink}). Mappings of it stay valid.
@@ -237,7 +292,9 @@ public interface Platform {
      * @param name the validated name, with its leading slash
      * @return false when no object had that name
      */
-    boolean sharedMemoryUnlink(String name);
+    default boolean sharedMemoryUnlink(String name) {
+        throw unavailable("sharedMemoryUnlink");
+    }
 
     /**
      * Sets the length of an open file or shared-memory object ({@code ftruncate}).
@@ -245,7 +302,58 @@ public interface Platform {
      * @param fd the descriptor, open for writing
      * @param size the new length
      */
-    void truncate(int fd, long size);
+    default void truncate(int fd, long size) {
+        throw unavailable("truncate");
+    }
+
+    /**
+     * Replaces a mapping by an inert placeholder at the same addresses, in one step: private
+     * anonymous memory, readable and writable, that reserves nothing. The original memory (and a
+     * file's pages) is out of reach once this returns, while a late access from a thread that was
+     * caught inside one still finds memory there, so it cannot fault. The caller unmaps the
+     * placeholder later, once no thread can still be inside such an access.
+     *
+     * @param address the start of the mapping
+     * @param size its length
+     * @return true when the placeholder is in place; false where the platform has none (the
+     *     caller then unmaps directly, after the handshakes), or the kernel refused it
+     */
+    default boolean replaceWithPlaceholder(long address, long size) {
+        return false;
+    }
+
+    /**
+     * Gives storage to the first {@code size} bytes of a file or shared-memory object that
+     * {@link #truncate} has sized, so that writing them through a mapping can never fault for want
+     * of space: without it a full {@code /dev/shm} (or disk) is found by a SIGBUS at the first write
+     * to a page, which kills the JVM. Linux first checks with {@code fstatvfs} that what is missing
+     * can fit, so that a hopeless request allocates nothing, then calls {@code posix_fallocate}
+     * (retried on {@code EINTR}, in pieces after the first interruption, since tmpfs undoes an
+     * interrupted call); Windows has committed a pagefile-backed section's storage when
+     * {@link #truncate} created it; macOS has nothing to reserve, its POSIX shared memory being
+     * anonymous virtual memory rather than a file system. Holes are filled; the size never shrinks.
+     *
+     * @param fd a descriptor open for writing, of a regular file or shared-memory object
+     * @param size how many bytes from offset 0 need storage, at least 1
+     * @return true when every byte has storage now; false when this file system or OS cannot
+     *     reserve (the object then only has its size, as before)
+     * @throws dev.mman.MMapAllocationException when there is no room ({@code ENOSPC}, with how much
+     *     was asked and how much is free), or the memory limit is reached ({@code ENOMEM})
+     */
+    default boolean reserve(int fd, long size) {
+        throw unavailable("reserve");
+    }
+
+    /**
+     * The named shared-memory objects that exist, with who uses them. Skips what is not a regular
+     * file and the C library's named semaphores.
+     *
+     * @return the objects, by name
+     * @throws UnsupportedOperationException where the system cannot enumerate them (macOS, Windows)
+     */
+    default List<SharedMemoryObject> sharedMemoryObjects() {
+        throw unavailable("sharedMemoryObjects");
+    }
 
     /**
      * Resizes a mapping, moving it when it cannot grow in place ({@code mremap} with
@@ -257,7 +365,9 @@ public interface Platform {
      * @return the new start
      * @throws UnsupportedOperationException when the platform has no {@code mremap}
      */
-    long remap(long address, long oldSize, long newSize);
+    default long remap(long address, long oldSize, long newSize) {
+        throw unavailable("remap");
+    }
 
     /**
      * Whether {@link #remap} works here. Where it does not, a mapping grows by mapping the file
@@ -274,7 +384,9 @@ public interface Platform {
      *
      * @return bytes
      */
-    int sharedMemoryNameMax();
+    default int sharedMemoryNameMax() {
+        throw unavailable("sharedMemoryNameMax");
+    }
 
     /**
      * Sleeps while the 32-bit word still holds {@code expected} ({@code FUTEX_WAIT}, shared between
@@ -287,7 +399,9 @@ public interface Platform {
      * @return false when the timeout elapsed; true when woken, when the word no longer held
      *     {@code expected}, or when a signal interrupted the sleep (callers re-check in all cases)
      */
-    boolean futexWait(MemorySegment word, int expected, long timeoutNanos);
+    default boolean futexWait(MemorySegment word, int expected, long timeoutNanos) {
+        throw unavailable("futexWait");
+    }
 
     /**
      * Wakes up to {@code count} threads, in any process, sleeping in {@link #futexWait} on the word.
@@ -296,7 +410,9 @@ public interface Platform {
      * @param count how many to wake, at least 1
      * @return how many were woken
      */
-    int futexWake(MemorySegment word, int count);
+    default int futexWake(MemorySegment word, int count) {
+        throw unavailable("futexWake");
+    }
 
     /**
      * When a process started, to tell a live process from a later one that reuses its pid.
@@ -305,7 +421,9 @@ public interface Platform {
      * @return the start time in clock ticks since boot, or -1 when no live process has that pid
      *     (a zombie counts as dead: it can hold nothing any more)
      */
-    long processStartTime(long pid);
+    default long processStartTime(long pid) {
+        throw unavailable("processStartTime");
+    }
 
     /**
      * Makes this process a target of {@link #barrierOnRegisteredProcesses()}
@@ -313,7 +431,9 @@ public interface Platform {
      *
      * @return false when the kernel offers no such barrier, or forbids it
      */
-    boolean registerForProcessBarriers();
+    default boolean registerForProcessBarriers() {
+        throw unavailable("registerForProcessBarriers");
+    }
 
     /**
      * Runs a full memory barrier on every running thread of every registered process
@@ -322,7 +442,9 @@ public interface Platform {
      *
      * @return false when the kernel offers no such barrier, or forbids it
      */
-    boolean barrierOnRegisteredProcesses();
+    default boolean barrierOnRegisteredProcesses() {
+        throw unavailable("barrierOnRegisteredProcesses");
+    }
 
     /**
      * Writes back the dirty pages of a file range and then asks the kernel to drop the range from
@@ -333,14 +455,18 @@ public interface Platform {
      * @param offset where the range starts in the file
      * @param length the length, 0 for "to the end of the file"
      */
-    void dropCache(int fd, long offset, long length);
+    default void dropCache(int fd, long offset, long length) {
+        throw unavailable("dropCache");
+    }
 
     /**
      * The huge page sizes the kernel offers for explicit huge pages ({@code hugetlbfs}).
      *
      * @return sizes in bytes, smallest first; empty when there are none
      */
-    java.util.List<Long> hugePageSizes();
+    default List<Long> hugePageSizes() {
+        throw unavailable("hugePageSizes");
+    }
 
     /**
      * The transparent huge page mode, the word the kernel marks as selected, such as
@@ -348,5 +474,29 @@ public interface Platform {
      *
      * @return the mode, or {@code unsupported} when the kernel has no transparent huge pages
      */
-    String transparentHugePageMode();
+    default String transparentHugePageMode() {
+        throw unavailable("transparentHugePageMode");
+    }
+
+    /**
+     * The most memory mappings (kernel regions) one process may hold: {@code vm.max_map_count} on
+     * Linux. A process that reaches it cannot map anything more, and the JVM aborts when it then
+     * needs memory of its own.
+     *
+     * @return the limit, or -1 where the system has no such limit
+     */
+    default long mapCountLimit() {
+        return -1;
+    }
+
+    /**
+     * How many mappings this process holds now: the lines of {@code /proc/self/maps} on Linux.
+     * Cheap enough to ask now and then, not on every mapping (a process near the limit has tens of
+     * thousands of them).
+     *
+     * @return the count, or -1 where the system has no such limit
+     */
+    default long processMapCount() {
+        return -1;
+    }
 }

@@ -1,7 +1,9 @@
 package dev.mman.internal;
 
 import dev.mman.MMapException;
-import java.lang.foreign.MemorySegment;
+import dev.mman.internal.darwin.DarwinPlatform;
+import dev.mman.internal.linux.LinuxPlatform;
+import dev.mman.internal.windows.WindowsPlatform;
 
 /** Chooses the {@link Platform} for the running OS, once. */
 final class Platforms {
@@ -44,7 +46,7 @@ final class Platforms {
     /** The backend for an OS that {@link #unsupportedReason} accepted. */
     private static Platform create(String osName, String arch) {
         return switch (family(osName)) {
-            case LINUX -> new LinuxPlatform(arch);
+            case LINUX -> LinuxPlatform.load(arch);
             case MACOS -> DarwinPlatform.load(arch);
             case WINDOWS -> WindowsPlatform.load(arch);
             case OTHER -> throw new IllegalStateException(osName + " has no backend");
@@ -96,7 +98,10 @@ final class Platforms {
                 + "--enable-native-access=dev.mman (module path) or --enable-native-access=ALL-UNNAMED (class path)";
     }
 
-    /** Stands in for a platform mman cannot run on: every call raises the same clear error. */
+    /**
+     * Stands in for a platform mman cannot run on: every call raises the same clear error, which
+     * {@link Platform}'s defaults ask for, so only the description needs saying.
+     */
     static final class UnsupportedPlatform implements Platform {
 
         private final String reason;
@@ -105,158 +110,14 @@ final class Platforms {
             this.reason = reason;
         }
 
-        private MMapException refuse() {
+        @Override
+        public MMapException unavailable(String call) {
             return new MMapException(reason);
         }
 
         @Override
         public String describe() {
-            throw refuse();
-        }
-
-        @Override
-        public long pageSize() {
-            throw refuse();
-        }
-
-        @Override
-        public long allocationGranularity() {
-            throw refuse();
-        }
-
-        @Override
-        public long map(long size, int prot, int flags, int fd, long offset) {
-            throw refuse();
-        }
-
-        @Override
-        public void unmap(long address, long size) {
-            throw refuse();
-        }
-
-        @Override
-        public void protect(long address, long size, int prot) {
-            throw refuse();
-        }
-
-        @Override
-        public void sync(long address, long size, int flags) {
-            throw refuse();
-        }
-
-        @Override
-        public void lock(long address, long size) {
-            throw refuse();
-        }
-
-        @Override
-        public void unlock(long address, long size) {
-            throw refuse();
-        }
-
-        @Override
-        public void advise(long address, long size, dev.mman.Advice advice, boolean writable) {
-            throw refuse();
-        }
-
-        @Override
-        public byte[] residency(long address, long size) {
-            throw refuse();
-        }
-
-        @Override
-        public int openFile(java.nio.file.Path path, boolean writable) {
-            throw refuse();
-        }
-
-        @Override
-        public void closeFile(int fd) {
-            throw refuse();
-        }
-
-        @Override
-        public FileStatus fileStatus(int fd) {
-            throw refuse();
-        }
-
-        @Override
-        public String describeFd(int fd) {
-            throw refuse();
-        }
-
-        @Override
-        public long lockedMemoryLimit() {
-            throw refuse();
-        }
-
-        @Override
-        public int sharedMemoryCreate(String name, int mode) {
-            throw refuse();
-        }
-
-        @Override
-        public int sharedMemoryOpen(String name) {
-            throw refuse();
-        }
-
-        @Override
-        public boolean sharedMemoryUnlink(String name) {
-            throw refuse();
-        }
-
-        @Override
-        public void truncate(int fd, long size) {
-            throw refuse();
-        }
-
-        @Override
-        public long remap(long address, long oldSize, long newSize) {
-            throw refuse();
-        }
-
-        @Override
-        public int sharedMemoryNameMax() {
-            throw refuse();
-        }
-
-        @Override
-        public void dropCache(int fd, long offset, long length) {
-            throw refuse();
-        }
-
-        @Override
-        public java.util.List<Long> hugePageSizes() {
-            throw refuse();
-        }
-
-        @Override
-        public String transparentHugePageMode() {
-            throw refuse();
-        }
-
-        @Override
-        public boolean futexWait(MemorySegment word, int expected, long timeoutNanos) {
-            throw refuse();
-        }
-
-        @Override
-        public int futexWake(MemorySegment word, int count) {
-            throw refuse();
-        }
-
-        @Override
-        public long processStartTime(long pid) {
-            throw refuse();
-        }
-
-        @Override
-        public boolean registerForProcessBarriers() {
-            throw refuse();
-        }
-
-        @Override
-        public boolean barrierOnRegisteredProcesses() {
-            throw refuse();
+            throw unavailable("describe");
         }
     }
 }

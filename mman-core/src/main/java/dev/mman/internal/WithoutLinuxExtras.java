@@ -7,7 +7,7 @@ import java.util.List;
  * pages that a program can ask for, and a membarrier that reaches other processes. Callers then
  * take their portable paths (normal pages, the ordered slow path of the ring buffers).
  */
-interface WithoutLinuxExtras extends Platform {
+public interface WithoutLinuxExtras extends Platform {
 
     @Override
     default List<Long> hugePageSizes() {

@@ -1,15 +1,12 @@
 package dev.mman.ipc;
 
 import static dev.mman.ipc.Regions.LONG;
-import static dev.mman.ipc.RingLayout.HEAD_OFFSET;
 import static dev.mman.ipc.RingLayout.KIND_MPSC;
 import static dev.mman.ipc.RingLayout.SLOT_LENGTH_OFFSET;
 import static dev.mman.ipc.RingLayout.SLOT_OWNER_OFFSET;
 import static dev.mman.ipc.RingLayout.SLOT_START_OFFSET;
 import static dev.mman.ipc.RingLayout.TAIL_OFFSET;
-import static dev.mman.ipc.RingLayout.slotOffset;
 
-import dev.mman.MMapException;
 import dev.mman.MemoryMap;
 import dev.mman.ipc.Regions.Placement;
 import java.lang.foreign.MemorySegment;
@@ -59,22 +56,21 @@ public final class MpscRingBuffer extends RingBuffer implements AutoCloseable {
     /** The most producer slots a ring may have ({@link RingLayout#MAX_PRODUCER_SLOTS}). */
     public static final int MAX_PRODUCERS = RingLayout.MAX_PRODUCER_SLOTS;
 
-    private static final long RECHECK_NANOS = 100_000_000L;
+    /** The stall timeout is stored in nanoseconds, as an int64. */
+    private static final Duration LONGEST_STALL_TIMEOUT = Duration.ofNanos(Long.MAX_VALUE);
 
-    private final int producers;
     private final long stallTimeoutNanos;
-    private final long mine = ProcessIdentity.current();
+    /** The producer slots: taking one, and finding dead producers' claims. */
+    private final ProducerSlots slots;
     /** This object's producer slot, or -1; guarded by {@code this}. */
     private long slotBase = -1;
-    /** Consumer state: where it waits for an unpublished record, and since when. */
-    private long stalledAt = -1;
-    private long stalledSince;
+    /** Consumer state. */
     private long skippedClaims;
 
     private MpscRingBuffer(RingHeader header) {
         super(header);
-        this.producers = header.producerSlots();
         this.stallTimeoutNanos = header.stallTimeoutNanos();
+        this.slots = new ProducerSlots(meta, guard, header.producerSlots(), capacity, stallTimeoutNanos);
     }
 
     /**
@@ -173,6 +169,10 @@ public final class MpscRingBuffer extends RingBuffer implements AutoCloseable {
         if (stallTimeout.isNegative() || stallTimeout.isZero()) {
             throw Regions.invalid(call + ": stall timeout " + stallTimeout + " is not positive");
         }
+        if (stallTimeout.compareTo(LONGEST_STALL_TIMEOUT) > 0) {
+            throw Regions.invalid(call + ": stall timeout " + stallTimeout + " is longer than the ring can hold, "
+                    + LONGEST_STALL_TIMEOUT + " (2^63 - 1 ns, about 292 years)");
+        }
         return new MpscRingBuffer(RingHeader.format(call, place, capacity, KIND_MPSC, producers,
                 stallTimeout.toNanos()));
     }
@@ -242,102 +242,86 @@ public final class MpscRingBuffer extends RingBuffer implements AutoCloseable {
     synchronized boolean tryWrite(int type, MemorySegment source, long sourceOffset, int length,
             Runnable beforeCommit) {
         if (slotBase < 0) {
-            slotBase = takeSlot();
+            try {
+                slotBase = slots.take();
+            } catch (InternalError fault) {
+                throw guard.fault("tryWrite", fault);
+            }
         }
         return super.tryWrite(type, source, sourceOffset, length, beforeCommit);
-    }
-
-    private long takeSlot() {
-        long head = (long) LONG.getVolatile(meta, HEAD_OFFSET);
-        for (int i = 0; i < producers; i++) {
-            long base = slotOffset(i);
-            if ((boolean) LONG.compareAndSet(meta, base + SLOT_OWNER_OFFSET, 0L, mine)) {
-                return base;
-            }
-        }
-        for (int i = 0; i < producers; i++) {
-            long base = slotOffset(i);
-            long owner = (long) LONG.getVolatile(meta, base + SLOT_OWNER_OFFSET);
-            boolean lastClaimDone = (long) LONG.getOpaque(meta, base + SLOT_START_OFFSET)
-                    + (long) LONG.getOpaque(meta, base + SLOT_LENGTH_OFFSET) <= head;
-            if (lastClaimDone && !ProcessIdentity.isAlive(owner)
-                    && (boolean) LONG.compareAndSet(meta, base + SLOT_OWNER_OFFSET, owner, mine)) {
-                return base;
-            }
-        }
-        throw new MMapException(this + ": all " + producers + " producer slots are taken by live producers "
-                + "(or by dead ones whose last record is still unread); close producers you no longer use, or "
-                + "format the ring with more producers");
     }
 
     @Override
     long claim(long alignedLength) {
         while (true) {
+            // Also the guard read before the compare-and-set below.
             long tail = (long) LONG.getVolatile(meta, TAIL_OFFSET);
-            long required = claimSize(tail, alignedLength);
-            if (!hasRoom(tail, required)) {
+            if (!RingChecks.isPosition(tail)) {
+                throw RingChecks.badTail(guard, tail);
+            }
+            long required = producer.claimSize(tail, alignedLength);
+            if (!producer.hasRoom(tail, required)) {
                 return -1;
             }
             // The intent comes first, so that a claim never exists without a slot that tells its length.
             LONG.setOpaque(meta, slotBase + SLOT_START_OFFSET, tail);
             LONG.setOpaque(meta, slotBase + SLOT_LENGTH_OFFSET, required);
             if ((boolean) LONG.compareAndSet(meta, TAIL_OFFSET, tail, tail + required)) {
-                return placeRecord(tail, required, alignedLength);
+                return producer.placeRecord(tail, required, alignedLength);
             }
         }
     }
 
     @Override
     void commit(long index, long header) {
-        publish(data, index, header);
+        producer.publish(data, index, header);
     }
 
     @Override
-    long unpublishedEnd(long position) {
-        if (position >= (long) LONG.getVolatile(meta, TAIL_OFFSET)) {
+    boolean staleTail(long tail, long head) {
+        // Read after head, the producer position is at least head unless one of them is corrupt.
+        long fresh = (long) LONG.getVolatile(meta, TAIL_OFFSET);
+        if (fresh < head) {
+            throw RingChecks.headAhead(guard, head, fresh);
+        }
+        return true;
+    }
+
+    @Override
+    long unpublishedEnd(long head, long position) {
+        long tail = (long) LONG.getVolatile(meta, TAIL_OFFSET);
+        RingChecks.checkOrder(guard, head, tail, capacity, 0);
+        if (position >= tail) {
             return -1;
         }
-        long end = deadClaimEnd(position);
+        long end = slots.deadClaimEnd(position, tail);
         if (end >= 0) {
             skippedClaims++;
         }
         return end;
     }
 
+    @Override
+    boolean tailFollowsPublish() {
+        return false;
+    }
+
     /**
-     * Where the claim that blocks {@code position} (claimed: it lies below the producer position)
-     * ends, when it has blocked for the stall timeout and every producer that may own it is dead;
-     * otherwise -1.
+     * Whether a producer may still write: false once records were claimed and no producer slot
+     * is held by a running process any more (every producer closed or died); true before any
+     * record was claimed, and while one slot's owner runs.
      */
-    private long deadClaimEnd(long position) {
-        long now = System.nanoTime();
-        if (position != stalledAt) {
-            stalledAt = position;
-            stalledSince = now;
-            return -1;
-        }
-        if (now - stalledSince < stallTimeoutNanos) {
-            return -1;
-        }
-        long end = -1;
-        for (int i = 0; i < producers && end != -2; i++) {
-            long base = slotOffset(i);
-            long owner = (long) LONG.getVolatile(meta, base + SLOT_OWNER_OFFSET);
-            long start = (long) LONG.getOpaque(meta, base + SLOT_START_OFFSET);
-            long claimEnd = start + (long) LONG.getOpaque(meta, base + SLOT_LENGTH_OFFSET);
-            if (owner == 0 || position < start || position >= claimEnd) {
-                continue;
+    @Override
+    public boolean producersAlive() {
+        try {
+            long tail = (long) LONG.getVolatile(meta, TAIL_OFFSET);
+            if (tail == 0) {
+                return true;
             }
-            // A producer whose compare-and-set failed may still name this range: all must be dead,
-            // and agree on where it ends.
-            end = ProcessIdentity.isAlive(owner) || (end >= 0 && end != claimEnd) ? -2 : claimEnd;
+            return slots.anyOwnerAlive();
+        } catch (InternalError fault) {
+            throw guard.fault("producersAlive", fault);
         }
-        if (end < 0) {
-            stalledSince = now - stallTimeoutNanos + Math.min(stallTimeoutNanos, RECHECK_NANOS);
-            return -1;
-        }
-        stalledAt = -1;
-        return end;
     }
 
     /**
@@ -351,8 +335,9 @@ public final class MpscRingBuffer extends RingBuffer implements AutoCloseable {
         if (slotBase >= 0) {
             try {
                 LONG.setRelease(meta, slotBase + SLOT_OWNER_OFFSET, 0L);
-            } catch (IllegalStateException mappingClosed) {
-                // Nothing to free in this process; other processes see the slot's owner die with it.
+            } catch (IllegalStateException | InternalError gone) {
+                // Closed mapping or shrunk object: nothing to free here; other processes see the
+                // slot's owner die with this process.
             }
             slotBase = -1;
         }

@@ -42,6 +42,11 @@ final class Regions {
             return new Placement(null, Objects.requireNonNull(memory, "memory"), offset);
         }
 
+        /** The mapping or the segment, whichever the structure was placed in, for messages. */
+        Object owner() {
+            return map != null ? map : memory;
+        }
+
         /** The slice of {@code bytes} at the offset, as {@link Regions#slice} checks it. */
         MemorySegment slice(String call, long bytes) {
             return map != null ? Regions.slice(call, map, offset, bytes) : Regions.slice(call, memory, offset, bytes);

@@ -1,21 +1,18 @@
 package dev.mman.ipc;
 
-import static dev.mman.ipc.Regions.INT;
 import static dev.mman.ipc.Regions.LONG;
+import static dev.mman.ipc.RingLayout.CONSUMER_OFFSET;
 import static dev.mman.ipc.RingLayout.HEAD_OFFSET;
-import static dev.mman.ipc.RingLayout.PADDING_TYPE;
 import static dev.mman.ipc.RingLayout.TAIL_OFFSET;
 import static dev.mman.ipc.RingLayout.WAITING_OFFSET;
 import static dev.mman.ipc.RingLayout.alignedLength;
 import static dev.mman.ipc.RingLayout.recordHeader;
-import static dev.mman.ipc.RingLayout.recordLength;
-import static dev.mman.ipc.RingLayout.recordType;
 
+import dev.mman.MMapException;
 import dev.mman.internal.Platform;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A queue of variable-length records inside a shared mapping, written by producers and read by one
@@ -38,18 +35,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <h2>Memory</h2>
  * A ring lives in a shared mapping ({@code format} and {@code attach} with a
- * {@link dev.mman.MemoryMap}), or in any native {@link MemorySegment} that is writable and holds
- * the ring at an 8-byte aligned address (the overloads with a segment): a slice of a mapping, or
- * memory from an {@link java.lang.foreign.Arena} for threads of one process. A ring holds no
- * lifetime of its own: the memory's governs. A ring in a mapping behaves as the mapping's views
- * do ({@link dev.mman.MemoryMap#asSegment()}): once the mapping is closed, or an {@code mprotect}
- * takes rights away, every call that touches the ring throws {@link IllegalStateException}, and
- * none can fault. A ring in a segment lives as long as the segment's scope: once its arena is
- * closed, every such call throws {@link IllegalStateException}; a segment of a confined arena may
- * be used only by its owner thread (others get {@link WrongThreadException}). A segment made from
- * a raw address ({@code MemorySegment.ofAddress(...).reinterpret(...)}) has no lifetime at all:
- * freeing or unmapping its memory while a ring in it is used crashes the process, as any access
- * through such a segment does.
+ * {@link dev.mman.MemoryMap}), or in any native, writable {@link MemorySegment} that holds it at
+ * an 8-byte aligned address (the overloads with a segment). It has no lifetime of its own: the
+ * memory's governs, as the package documentation describes.
  *
  * <h2>Waiting</h2>
  * {@link #read(MessageHandler, int, Duration)} spins, then yields, then announces that it sleeps
@@ -66,6 +54,15 @@ import java.util.concurrent.locks.LockSupport;
  * described by each kind. The blocking {@code read} sleeps in a system call for up to 100 ms at a
  * time, so on a virtual thread it pins the carrier meanwhile; {@code write} on a full ring parks
  * and does not pin.
+ *
+ * <h2>Hostile peers</h2>
+ * Every byte of the ring is input from other processes, checked where it is read
+ * ({@link RingLayout} gives the rules); the package documentation says what a bad value, or a
+ * shrunk object, ends in. The ring also records its consumer's process: a producer blocked in
+ * {@code write} on a full ring whose consumer has died gets {@link ConsumerDiedException} within
+ * about 100 ms; a consumer asks {@link #producersAlive()}. Deaths are told by pid and start time,
+ * so the processes must see each other, as for {@link SharedLock}: one that cannot be seen counts
+ * as dead.
  */
 public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
 
@@ -78,37 +75,29 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
     /** The largest capacity ({@link RingLayout#MAX_CAPACITY}). */
     public static final int MAX_CAPACITY = RingLayout.MAX_CAPACITY;
 
-    private static final int SPINS = 200;
-    private static final int YIELDS = 50;
-    private static final long SLEEP_SLICE_NANOS = 100_000_000L;
-    /** The longest sleep when no barrier orders the producers' publishes before the consumer's check. */
-    private static final long UNORDERED_SLEEP_NANOS = 1_000_000L;
-    private static final long FULL_PARK_NANOS = 50_000L;
-
     final MemorySegment meta;
     final MemorySegment data;
     final int capacity;
     final long mask;
-    final long offset;
     final Platform platform = Platform.current();
-    private final MemorySegment waitingWord;
-    /** The producer's last view of the consumer position; each kind says who guards it. */
-    private long headCache;
-    /** Whether this process must fence each publish, because the consumer cannot do it for us. */
-    private final boolean fencedPublish = !Barriers.REGISTERED;
-
-    /** Whether this process is a target of the consumer's process-wide barrier; decided once. */
-    private static final class Barriers {
-        static final boolean REGISTERED = Platform.current().registerForProcessBarriers();
-    }
+    /** Names the ring and its memory in messages, and tells a shrunk object from other faults. */
+    final StructureGuard guard;
+    final long mine = ProcessIdentity.current();
+    final MemorySegment waitingWord;
+    /** The consumer side: batch reads, and the futex sleep between them. */
+    private final RingConsumer consumer;
+    /** The producer side: room, padding, publishing and waking the consumer. */
+    final RingProducer producer;
 
     RingBuffer(RingHeader header) {
         this.meta = header.region();
-        this.offset = header.offset();
+        this.guard = header.guard();
         this.capacity = header.capacity();
         this.mask = capacity - 1;
         this.data = meta.asSlice(header.dataOffset(), capacity);
         this.waitingWord = meta.asSlice(WAITING_OFFSET, Integer.BYTES);
+        this.consumer = new RingConsumer(this);
+        this.producer = new RingProducer(this);
     }
 
     // ---------------------------------------------------------------- producing
@@ -141,6 +130,8 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
      * @return false when the ring is too full right now
      * @throws dev.mman.MMapInvalidParameterException when the type or length is out of range
      * @throws IndexOutOfBoundsException when the payload lies outside {@code source}
+     * @throws CorruptStructureException when the ring holds a value no correct peer writes
+     * @throws MMapException when the shared object no longer covers the ring
      */
     public boolean tryWrite(int type, MemorySegment source, long sourceOffset, int length) {
         return tryWrite(type, source, sourceOffset, length, null);
@@ -153,14 +144,17 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
      * @param payload the bytes, at most {@link #maxMessageLength()}
      * @return false when the ring is too full right now
      * @throws dev.mman.MMapInvalidParameterException when the type or length is out of range
+     * @throws CorruptStructureException when the ring holds a value no correct peer writes
+     * @throws MMapException when the shared object no longer covers the ring
      */
     public boolean tryWrite(int type, byte[] payload) {
-        return tryWrite(type, MemorySegment.ofArray(payload), 0, payload.length);
+        return tryWrite(type, MemorySegment.ofArray(Objects.requireNonNull(payload, "payload")), 0, payload.length);
     }
 
     /**
-     * Appends one record, waiting for room as long as it takes: it spins, yields, then parks
-     * for 50 µs at a time.
+     * Appends one record, waiting for room as long as a consumer runs: it spins, yields, then
+     * parks for 50 µs at a time, and every {@value RingPeers#CHECK_MILLIS} ms checks that the
+     * consumer lives and the shared object still covers the ring.
      *
      * @param type the record type, at least 1
      * @param source the payload
@@ -168,13 +162,25 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
      * @param length the payload length, from 0 to {@link #maxMessageLength()}
      * @throws InterruptedException when the thread is interrupted while the ring is full
      * @throws dev.mman.MMapInvalidParameterException when the type or length is out of range
+     * @throws ConsumerDiedException when the ring is full and its consumer process has exited
+     * @throws CorruptStructureException when the ring holds a value no correct peer writes
+     * @throws MMapException when the shared object no longer covers the ring
      */
     public void write(int type, MemorySegment source, long sourceOffset, int length) throws InterruptedException {
-        for (int idle = 0; !tryWrite(type, source, sourceOffset, length, null); idle++) {
+        RingPeers.Backoff backoff = null;
+        while (!tryWrite(type, source, sourceOffset, length, null)) {
             if (Thread.interrupted()) {
                 throw new InterruptedException("interrupted while waiting for room in " + this);
             }
-            idle(idle);
+            if (backoff == null) {
+                // A wait begins: the slow path checks that the object still covers the ring.
+                guard.checkCovered("write");
+                backoff = new RingPeers.Backoff();
+            }
+            if (backoff.checkDue()) {
+                checkConsumer();
+            }
+            backoff.idle();
         }
     }
 
@@ -185,9 +191,10 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
      * @param type the record type, at least 1
      * @param payload the bytes, at most {@link #maxMessageLength()}
      * @throws InterruptedException when the thread is interrupted while the ring is full
+     * @throws ConsumerDiedException when the ring is full and its consumer process has exited
      */
     public void write(int type, byte[] payload) throws InterruptedException {
-        write(type, MemorySegment.ofArray(payload), 0, payload.length);
+        write(type, MemorySegment.ofArray(Objects.requireNonNull(payload, "payload")), 0, payload.length);
     }
 
     /** The write path, with a hook that runs between copying and publishing, for tests that kill a writer. */
@@ -196,17 +203,21 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
         checkRecord(type, length);
         Objects.checkFromIndexSize(sourceOffset, length, source.byteSize());
         int recordLength = HEADER_BYTES + length;
-        long index = claim(alignedLength(recordLength));
-        if (index < 0) {
-            return false;
+        try {
+            long index = claim(alignedLength(recordLength));
+            if (index < 0) {
+                return false;
+            }
+            MemorySegment.copy(source, sourceOffset, data, index + HEADER_BYTES, length);
+            if (beforeCommit != null) {
+                beforeCommit.run();
+            }
+            commit(index, recordHeader(recordLength, type));
+            producer.wakeConsumer();
+            return true;
+        } catch (InternalError fault) {
+            throw guard.fault("tryWrite", fault);
         }
-        MemorySegment.copy(source, sourceOffset, data, index + HEADER_BYTES, length);
-        if (beforeCommit != null) {
-            beforeCommit.run();
-        }
-        commit(index, recordHeader(recordLength, type));
-        wakeConsumer();
-        return true;
     }
 
     private void checkRecord(int type, int length) {
@@ -221,33 +232,26 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
         }
     }
 
+    /** The blocked producer's check: the ring is still there, and so is somebody to empty it. */
+    private void checkConsumer() {
+        try {
+            guard.checkCovered("write");
+            long consumer = (long) LONG.getAcquire(meta, CONSUMER_OFFSET);
+            if (!RingPeers.alive(consumer)) {
+                throw RingPeers.consumerDied(guard, consumer);
+            }
+        } catch (InternalError fault) {
+            throw guard.fault("write", fault);
+        }
+    }
+
     /**
-     * The bytes to claim at producer position {@code tail} for a record: the record itself, or
-     * when it would not fit before the end of the data area, the padding up to the end as well.
+     * The consumer position {@code head} passed the producer position {@code tail} this producer
+     * read: throws {@link CorruptStructureException} unless the kind can explain it.
+     *
+     * @return true to have the claim retried
      */
-    final long claimSize(long tail, long alignedLength) {
-        long toEnd = capacity - (tail & mask);
-        return alignedLength <= toEnd ? alignedLength : toEnd + alignedLength;
-    }
-
-    /** Whether {@code required} bytes at {@code tail} are free; rereads the consumer position only when needed. */
-    final boolean hasRoom(long tail, long required) {
-        if (tail + required - headCache <= capacity) {
-            return true;
-        }
-        headCache = (long) LONG.getVolatile(meta, HEAD_OFFSET);
-        return tail + required - headCache <= capacity;
-    }
-
-    /** Writes the padding of a claim that wraps, and returns the index of the record's header. */
-    final long placeRecord(long tail, long required, long alignedLength) {
-        long index = tail & mask;
-        if (required == alignedLength) {
-            return index;
-        }
-        LONG.setRelease(data, index, recordHeader((int) (required - alignedLength), PADDING_TYPE));
-        return 0;
-    }
+    abstract boolean staleTail(long tail, long head);
 
     /**
      * Reserves room for a record of {@code alignedLength} bytes.
@@ -256,23 +260,38 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
      */
     abstract long claim(long alignedLength);
 
-    /** Publishes the claimed record, through {@link #publish}. */
+    /** Publishes the claimed record, through {@link RingProducer#publish}. */
     abstract void commit(long index, long header);
 
-    /** Stores the word that makes a record visible to the consumer (see "Waiting" above). */
-    final void publish(MemorySegment segment, long offset, long value) {
-        if (fencedPublish) {
-            LONG.setVolatile(segment, offset, value);
-        } else {
-            LONG.setRelease(segment, offset, value);
+    // ---------------------------------------------------------------- peers
+
+    /**
+     * Whether the consumer may still read: false once the process that last read from the ring
+     * has exited (checked by pid and start time); true while it runs, and before anyone has read.
+     *
+     * @return whether a consumer lives, as far as the ring tells
+     * @throws MMapException when the shared object no longer covers the ring
+     */
+    public boolean consumerAlive() {
+        try {
+            return RingPeers.alive((long) LONG.getAcquire(meta, CONSUMER_OFFSET));
+        } catch (InternalError fault) {
+            throw guard.fault("consumerAlive", fault);
         }
     }
 
-    private void wakeConsumer() {
-        if ((int) INT.getVolatile(meta, WAITING_OFFSET) != 0 && (int) INT.getAndSet(meta, WAITING_OFFSET, 0) != 0) {
-            platform.futexWake(waitingWord, 1);
-        }
-    }
+    /**
+     * Whether a producer may still write: false once producers have written and every one of
+     * them is gone; true before any has written. Each kind says what "gone" means. A consumer
+     * that finds it false and then reads nothing has read every record there will be:
+     * {@code while (ring.producersAlive() || ring.read(handler, 100) > 0) { ... }} checks in
+     * that order.
+     *
+     * @return whether a producer lives, as far as the ring tells
+     * @throws CorruptStructureException when the ring holds a value no correct peer writes
+     * @throws MMapException when the shared object no longer covers the ring
+     */
+    public abstract boolean producersAlive();
 
     // ---------------------------------------------------------------- consuming
 
@@ -283,76 +302,29 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
      * @param handler receives each record
      * @param limit the most records to read, at least 1
      * @return how many records were read, 0 when none is waiting
-     * @throws IllegalStateException when the ring's memory holds a record that no producer wrote
+     * @throws CorruptStructureException when the ring holds a value no correct peer writes, such
+     *     as a record that no producer wrote; the records before it are delivered
+     * @throws MMapException when the shared object no longer covers the ring
      */
     public final int read(MessageHandler handler, int limit) {
+        Objects.requireNonNull(handler, "handler");
         if (limit < 1) {
             throw Regions.invalid("read: limit " + limit + " is not positive; ask for at least 1 record");
         }
-        long head = (long) LONG.get(meta, HEAD_OFFSET);
-        // One lap at most: past it lie this batch's own records, not yet zeroed.
-        long lapEnd = head + capacity;
-        long position = head;
-        int count = 0;
         try {
-            while (count < limit && position < lapEnd) {
-                long index = position & mask;
-                long header = (long) LONG.getAcquire(data, index);
-                if (header == 0) {
-                    long end = unpublishedEnd(position);
-                    if (end < 0) {
-                        break;
-                    }
-                    position = end;
-                    continue;
-                }
-                int length = recordLength(header);
-                if (length < HEADER_BYTES || length > capacity) {
-                    throw corrupt(position, length);
-                }
-                int type = recordType(header);
-                position += alignedLength(length);
-                if (type != PADDING_TYPE) {
-                    count++;
-                    handler.onMessage(type, data, index + HEADER_BYTES, length - HEADER_BYTES);
-                }
-            }
-        } finally {
-            if (position != head) {
-                free(head, position);
-            }
+            return consumer.read(handler, limit);
+        } catch (InternalError fault) {
+            throw guard.fault("read", fault);
         }
-        return count;
     }
 
     /**
-     * The consumer met a zero header: nothing more was written yet, or a record was claimed and
-     * not published yet.
+     * The consumer met a zero header at {@code position} (the batch began at {@code head}):
+     * nothing more was written yet, or a record was claimed and not published yet.
      *
-     * @return where to go on reading, or -1 to stop for now
+     * @return where to go on reading, at most a lap after {@code head}, or -1 to stop for now
      */
-    abstract long unpublishedEnd(long position);
-
-    /** Hands the read range back to the producers: zeroed, since a zero header means "unpublished". */
-    private void free(long from, long to) {
-        for (long position = from; position < to; ) {
-            long index = position & mask;
-            long length = Math.min(to - position, capacity - index);
-            data.asSlice(index, length).fill((byte) 0);
-            position += length;
-        }
-        LONG.setRelease(meta, HEAD_OFFSET, to);
-    }
-
-    /** Whether a published record waits at the consumer position; read with volatile semantics. */
-    private boolean hasRecord() {
-        return (long) LONG.getVolatile(data, (long) LONG.get(meta, HEAD_OFFSET) & mask) != 0;
-    }
-
-    final IllegalStateException corrupt(long position, int length) {
-        return new IllegalStateException(this + ": the record at position " + position + " claims " + length
-                + " bytes; the ring is corrupt (formatted again while in use, or written by other code?)");
-    }
+    abstract long unpublishedEnd(long head, long position);
 
     /**
      * Like {@link #read(MessageHandler, int)}, but waits up to {@code timeout} for the first
@@ -363,10 +335,13 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
      * @param timeout the longest wait
      * @return how many records were read, 0 when the timeout passed first
      * @throws InterruptedException when the thread is interrupted while it waits (noticed within 100 ms)
+     * @throws CorruptStructureException when the ring holds a value no correct peer writes
+     * @throws MMapException when the shared object no longer covers the ring
      */
     public int read(MessageHandler handler, int limit, Duration timeout) throws InterruptedException {
         long deadline = Deadline.after(timeout);
-        for (int idle = 0; ; idle++) {
+        RingPeers.Backoff backoff = new RingPeers.Backoff();
+        while (true) {
             int count = read(handler, limit);
             if (count > 0) {
                 return count;
@@ -378,44 +353,35 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
             if (Thread.interrupted()) {
                 throw new InterruptedException("interrupted while waiting for records in " + this);
             }
-            if (idle < SPINS + YIELDS) {
-                idle(idle);
+            if (backoff.spinning()) {
+                backoff.idle();
             } else {
-                sleepUntilWritten(left);
+                consumer.sleep(left);
             }
         }
     }
 
-    private void sleepUntilWritten(long left) {
-        INT.setVolatile(meta, WAITING_OFFSET, 1);
-        // After the barrier, every producer either sees the announcement or has its record visible.
-        boolean ordered = platform.barrierOnRegisteredProcesses();
-        // Re-check after the announcement: a record published before it would wake nobody.
-        if (!hasRecord()) {
-            platform.futexWait(waitingWord, 1, Math.min(left, ordered ? SLEEP_SLICE_NANOS : UNORDERED_SLEEP_NANOS));
-        }
-        INT.setVolatile(meta, WAITING_OFFSET, 0);
-    }
-
-    static void idle(int round) {
-        if (round < SPINS) {
-            Thread.onSpinWait();
-        } else if (round < SPINS + YIELDS) {
-            Thread.yield();
-        } else {
-            LockSupport.parkNanos(FULL_PARK_NANOS);
-        }
-    }
+    /**
+     * Whether the producer position is stored after the records below it are published (SPSC):
+     * then every position below it holds a record, and the consumer may be up to a record and a
+     * padding past it. Otherwise (MPSC) it is claimed first, and the consumer never passes it.
+     */
+    abstract boolean tailFollowsPublish();
 
     /**
-     * Describes the ring: kind, offset, capacity and positions.
+     * Describes the ring: kind, offset, capacity and positions; it never throws, and says so when
+     * the memory can no longer be read.
      *
      * @return for example {@code SpscRingBuffer[offset 0, capacity 65536, head 128, tail 256]}
      */
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "[offset " + offset + ", capacity " + capacity + ", head "
-                + (long) LONG.getVolatile(meta, HEAD_OFFSET) + ", tail " + (long) LONG.getVolatile(meta, TAIL_OFFSET)
-                + "]";
+        String start = getClass().getSimpleName() + "[offset " + guard.offset() + ", capacity " + capacity;
+        try {
+            return start + ", head " + (long) LONG.getVolatile(meta, HEAD_OFFSET) + ", tail "
+                    + (long) LONG.getVolatile(meta, TAIL_OFFSET) + "]";
+        } catch (RuntimeException | InternalError unreadable) {
+            return start + ", memory unreadable: " + unreadable.getClass().getSimpleName() + "]";
+        }
     }
 }

@@ -26,12 +26,12 @@ import java.lang.foreign.MemorySegment;
  * peer that rewrites them later cannot change the bounds this process works within.
  *
  * @param region the ring's memory, metadata to the end of the data area
- * @param offset where the ring starts in the memory it was placed in, for messages
+ * @param guard names the ring and its memory, and tells when the object no longer covers it
  * @param capacity the data-area bytes, a power of two in range
  * @param producerSlots 0 for SPSC, 1 to {@link RingLayout#MAX_PRODUCER_SLOTS} for MPSC
  * @param stallTimeoutNanos 0 for SPSC, positive for MPSC
  */
-record RingHeader(MemorySegment region, long offset, int capacity, int producerSlots, long stallTimeoutNanos) {
+record RingHeader(MemorySegment region, StructureGuard guard, int capacity, int producerSlots, long stallTimeoutNanos) {
 
     /** Where the data area starts in {@link #region}. */
     long dataOffset() {
@@ -65,12 +65,29 @@ record RingHeader(MemorySegment region, long offset, int capacity, int producerS
         LONG.set(region, STALL_TIMEOUT_OFFSET, stallTimeoutNanos);
         INT.set(region, VERSION_OFFSET, VERSION);
         INT.setRelease(region, MAGIC_OFFSET, MAGIC);
-        return new RingHeader(region, place.offset(), capacity, slots, stallTimeoutNanos);
+        return new RingHeader(region, guard(place, kind, region), capacity, slots, stallTimeoutNanos);
     }
 
-    /** Finds a formatted ring of {@code kind} where {@code place} points, and checks its header. */
+    /**
+     * Finds a formatted ring of {@code kind} where {@code place} points, checks its header, and
+     * that the shared object covers the whole ring.
+     */
     static RingHeader attach(String call, Placement place, int kind) {
         MemorySegment header = place.slice(call, METADATA_BYTES);
+        try {
+            RingHeader ring = check(call, place, kind, header);
+            ring.guard().checkCovered(call);
+            return ring;
+        } catch (InternalError fault) {
+            throw guard(place, kind, header).fault(call, fault);
+        }
+    }
+
+    private static StructureGuard guard(Placement place, int kind, MemorySegment region) {
+        return new StructureGuard(kindName(kind) + "RingBuffer", place.owner(), place.offset(), region);
+    }
+
+    private static RingHeader check(String call, Placement place, int kind, MemorySegment header) {
         long offset = place.offset();
         int magic = (int) INT.getAcquire(header, MAGIC_OFFSET);
         if (magic != MAGIC) {
@@ -103,7 +120,7 @@ record RingHeader(MemorySegment region, long offset, int capacity, int producerS
                     + "; its header is corrupt: format it again");
         }
         MemorySegment region = place.slice(call, requiredBytes(call, capacity, slots));
-        return new RingHeader(region, offset, capacity, slots, stallTimeoutNanos);
+        return new RingHeader(region, guard(place, kind, region), capacity, slots, stallTimeoutNanos);
     }
 
     private static String kindName(int kind) {

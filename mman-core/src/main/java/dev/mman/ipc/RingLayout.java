@@ -31,9 +31,11 @@ import java.util.Objects;
  *    24     4    version            format, before the magic   1
  *    28   100    reserved           format                     0
  *   128     8    tail               producers                  the producer position
- *   136   120    reserved           format                     0
+ *   136     8    producer           the SPSC producer          its process identity from its first write, else 0
+ *   144   112    reserved           format                     0
  *   256     8    head               the consumer               the consumer position
- *   264   120    reserved           format                     0
+ *   264     8    consumer           the consumer               its process identity, from its first read; 0 before
+ *   272   112    reserved           format                     0
  *   384     4    waiting            the consumer, producers    1 while the consumer sleeps on it (a futex word), else 0
  *   388   124    reserved           format                     0
  * </pre>
@@ -51,7 +53,16 @@ import java.util.Objects;
  * {@code capacity}. An SPSC producer stores {@code tail} (opaque) after publishing a record; MPSC
  * producers claim room with a compare-and-set on {@code tail}. The consumer stores {@code head}
  * with a release store after zeroing what it has read; producers read it to see how much room
- * there is.
+ * there is. Both are multiples of 8 and at most {@code 2^63 - 2^32} (room for one more lap), and
+ * {@code head <= tail <= head + capacity}; mman refuses any other value as corruption.
+ *
+ * <h2>Peers</h2>
+ * {@code producer} and {@code consumer} hold process identities as {@link LockLayout} describes
+ * them (the state bits 0), stored with a release store: the consumer stores its own when it finds
+ * another one there at a read, an SPSC producer at its first write. A producer blocked on a full
+ * ring checks that the consumer still runs; a consumer may ask whether its producers do (for
+ * MPSC, the owners of the producer slots). A program that does not store them leaves them 0,
+ * which means "not known", never "dead".
  *
  * <h2>Records</h2>
  * A record starts at a multiple of 8 in the data area and never wraps around its end. Its header
@@ -69,8 +80,15 @@ import java.util.Objects;
  * <p>A producer copies the payload first and stores the header last, as one 64-bit release
  * store, so a header of 0 means "not published yet". The consumer reads a header with an acquire
  * load and hands the record on; after a batch it zeroes the bytes it has read, then stores
- * {@code head}, so the data area is zero wherever no record is published. The consumer refuses a
- * length below 8 or above {@code capacity} as corruption.
+ * {@code head}, so the data area is zero wherever no record is published. The consumer refuses as
+ * corruption a length below 8, a record that would end past the end of the data area or more than
+ * {@code capacity} bytes after {@code head}, and a type of 0 or below other than padding.
+ * <p>An SPSC producer stores {@code tail} after publishing, so one that dies in between leaves
+ * published records (at most a padding and one record) at and after {@code tail}, and possibly
+ * payload bytes it copied but never published. A producer that takes over (mman's, at its first
+ * write) first moves {@code tail} past the published headers it finds there (or up to {@code head},
+ * if the consumer read them already) and zeroes the next {@code capacity / 8} bytes up to the end
+ * of the data area, so that no stale byte is read as a header later.
  *
  * <h2>Waking the consumer</h2>
  * Before it sleeps, the consumer stores 1 in {@code waiting}, looks once more for a record, and
@@ -98,7 +116,10 @@ import java.util.Objects;
  * each claim it stores {@code start} (the {@code tail} it read) and {@code length} (opaque), then
  * claims with a compare-and-set of {@code tail} from {@code start} to {@code start + length}.
  * When a claimed record stays unpublished for {@code stallTimeoutNanos}, the consumer skips the
- * range {@code [start, start + length)} if the owners of all slots that cover it are dead.
+ * range {@code [start, start + length)} if the owners of all slots that cover it are dead. A slot
+ * whose owner is not 0 keeps {@code start} a position (as above) and {@code length} a multiple of
+ * 8 from 0 to {@code capacity}; a claim to skip must end at or below {@code tail}. A hole below
+ * {@code tail} that no slot covers, twice in a row, is corruption.
  *
  * <h2>Other programs</h2>
  * Every process that uses a ring sees the same native byte order (they run on one machine).
@@ -136,8 +157,12 @@ public final class RingLayout {
     public static final long VERSION_OFFSET = 24;
     /** Where the int64 producer position sits in the metadata. */
     public static final long TAIL_OFFSET = 128;
+    /** Where the int64 process identity of the SPSC producer sits in the metadata. */
+    public static final long PRODUCER_OFFSET = 136;
     /** Where the int64 consumer position sits in the metadata. */
     public static final long HEAD_OFFSET = 256;
+    /** Where the int64 process identity of the consumer sits in the metadata. */
+    public static final long CONSUMER_OFFSET = 264;
     /** Where the int32 futex word the consumer sleeps on sits in the metadata. */
     public static final long WAITING_OFFSET = 384;
     /** The bytes of the metadata; the producer slots, or for SPSC the data area, follow. */

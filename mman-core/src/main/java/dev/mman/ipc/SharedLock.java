@@ -1,11 +1,9 @@
 package dev.mman.ipc;
 
 import static dev.mman.ipc.Regions.INT;
-import static dev.mman.ipc.Regions.LONG;
 
 import dev.mman.MMapException;
 import dev.mman.MemoryMap;
-import dev.mman.internal.Platform;
 import dev.mman.ipc.Regions.Placement;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
@@ -72,18 +70,16 @@ import java.util.Objects;
  *
  * <h2>Memory</h2>
  * A lock lives in a shared mapping ({@code format} and {@code attach} with a {@link MemoryMap}),
- * or in any native {@link MemorySegment} that is writable and holds the lock at an 8-byte aligned
- * address (the overloads with a segment): a slice of a mapping, or memory from an
- * {@link java.lang.foreign.Arena} for threads of one process. A lock holds no lifetime of its
- * own: the memory's governs. A lock in a mapping behaves as the mapping's views do
- * ({@link MemoryMap#asSegment()}): once the mapping is closed, or an {@code mprotect} takes rights
- * away, every call that touches the lock throws {@link IllegalStateException}, and none can
- * fault. A lock in a segment lives as long as the segment's scope: once its arena is closed, every
- * such call throws {@link IllegalStateException}; a segment of a confined arena may be used only
- * by its owner thread (others get {@link WrongThreadException}). A segment made from a raw address
- * ({@code MemorySegment.ofAddress(...).reinterpret(...)}) has no lifetime at all: freeing or
- * unmapping its memory while a lock in it is used crashes the process, as any access through such
- * a segment does.
+ * or in any native, writable {@link MemorySegment} that holds it at an 8-byte aligned address
+ * (the overloads with a segment). It has no lifetime of its own: the memory's governs, as the
+ * package documentation describes.
+ *
+ * <h2>Hostile peers</h2>
+ * The lock's bytes are input from other processes. A lock word that names a process that does
+ * not run (by pid and start time) is a dead owner's, whatever its other bits, and is taken over
+ * as above; {@code unlock()} refuses, with {@link CorruptStructureException}, a word that no
+ * longer names this process, rather than release a lock another process holds. The package
+ * documentation says what a shrunk object ends in.
  */
 public final class SharedLock {
 
@@ -93,31 +89,24 @@ public final class SharedLock {
     /** The longest a waiter sleeps before it checks whether the owner is still alive. */
     public static final int OWNER_CHECK_MILLIS = 100;
 
-    private static final long WORD = LockLayout.WORD_OFFSET;
     private static final long CONSISTENCY = LockLayout.CONSISTENCY_OFFSET;
     private static final int CONSISTENT = LockLayout.CONSISTENT;
     private static final int INCONSISTENT = LockLayout.INCONSISTENT;
-    private static final long FREE = LockLayout.FREE;
-    private static final long LOCKED = LockLayout.LOCKED;
-    private static final long CONTENDED = LockLayout.CONTENDED;
-    private static final long STATE = LockLayout.STATE_MASK;
-    private static final int SPINS = 100;
-    private static final long CHECK_NANOS = OWNER_CHECK_MILLIS * 1_000_000L;
 
     private final MemorySegment lock;
-    private final MemorySegment futexWord;
-    private final Platform platform;
-    private final long mine;
+    /** The futex protocol on the lock word. */
+    private final LockWord word;
     private final long offset;
+    /** Names the lock and its memory, and tells a shrunk object from other faults. */
+    private final StructureGuard guard;
     /** The thread of this process that holds the lock through this object; guarded by the lock itself. */
     private Thread holder;
 
-    private SharedLock(MemorySegment lock, long offset) {
+    private SharedLock(MemorySegment lock, StructureGuard guard) {
         this.lock = lock;
-        this.futexWord = lock.asSlice(LockLayout.FUTEX_OFFSET, Integer.BYTES);
-        this.platform = Platform.current();
-        this.mine = ProcessIdentity.current();
-        this.offset = offset;
+        this.guard = guard;
+        this.word = new LockWord(lock, guard);
+        this.offset = guard.offset();
     }
 
     /**
@@ -157,7 +146,7 @@ public final class SharedLock {
         region.fill((byte) 0);
         INT.set(region, LockLayout.VERSION_OFFSET, LockLayout.VERSION);
         INT.setRelease(region, LockLayout.MAGIC_OFFSET, LockLayout.MAGIC);
-        return new SharedLock(region, place.offset());
+        return new SharedLock(region, guard(place, region));
     }
 
     /**
@@ -196,6 +185,21 @@ public final class SharedLock {
         long offset = place.offset();
         String call = "SharedLock.attach(" + offset + ")";
         MemorySegment region = place.slice(call, BYTES);
+        StructureGuard guard = guard(place, region);
+        try {
+            check(call, offset, region);
+            guard.checkCovered(call);
+        } catch (InternalError fault) {
+            throw guard.fault(call, fault);
+        }
+        return new SharedLock(region, guard);
+    }
+
+    private static StructureGuard guard(Placement place, MemorySegment region) {
+        return new StructureGuard("SharedLock", place.owner(), place.offset(), region);
+    }
+
+    private static void check(String call, long offset, MemorySegment region) {
         int magic = (int) INT.getAcquire(region, LockLayout.MAGIC_OFFSET);
         if (magic != LockLayout.MAGIC) {
             throw Regions.invalid(String.format("%s: no lock was formatted there (found 0x%08x, expected "
@@ -206,7 +210,6 @@ public final class SharedLock {
             throw Regions.versionMismatch(call, "the lock at offset " + offset, version, LockLayout.VERSION,
                     LockLayout.class);
         }
-        return new SharedLock(region, offset);
     }
 
     /**
@@ -214,15 +217,17 @@ public final class SharedLock {
      *
      * @return {@link LockResult#ACQUIRED}, or {@link LockResult#OWNER_DIED} when the data must be
      *     repaired first; never {@code NOT_ACQUIRED}
-     * @throws IllegalStateException when the calling thread holds the lock through this object
-     * @throws MMapException when the mapping was closed
+     * @throws IllegalStateException when the calling thread holds the lock through this object,
+     *     or the mapping was closed
+     * @throws MMapException when the shared object no longer covers the lock
      */
     public LockResult lock() {
         refuseReentry();
-        if ((boolean) LONG.compareAndSet(lock, WORD, FREE, mine | LOCKED)) {
-            return acquired(false);
+        try {
+            return taken(word.takeFree() ? LockResult.ACQUIRED : word.waitAndTake(Long.MAX_VALUE, false));
+        } catch (InternalError fault) {
+            throw guard.fault("lock()", fault);
         }
-        return acquireContended(Long.MAX_VALUE, false);
     }
 
     /**
@@ -231,15 +236,15 @@ public final class SharedLock {
      *
      * @return the result; {@link LockResult#NOT_ACQUIRED} when a live process holds the lock
      * @throws IllegalStateException when the calling thread holds the lock through this object
+     * @throws MMapException when the shared object no longer covers the lock
      */
     public LockResult tryLock() {
         refuseReentry();
-        long word = (long) LONG.getVolatile(lock, WORD);
-        if (word == FREE) {
-            return (boolean) LONG.compareAndSet(lock, WORD, FREE, mine | LOCKED) ? acquired(false)
-                    : LockResult.NOT_ACQUIRED;
+        try {
+            return taken(word.tryTake());
+        } catch (InternalError fault) {
+            throw guard.fault("tryLock()", fault);
         }
-        return takeOverFromDead(word) ? acquired(true) : LockResult.NOT_ACQUIRED;
     }
 
     /**
@@ -258,7 +263,12 @@ public final class SharedLock {
             return first;
         }
         long deadline = Deadline.after(timeout);
-        LockResult result = acquireContended(deadline, true);
+        LockResult result;
+        try {
+            result = taken(word.waitAndTake(deadline, true));
+        } catch (InternalError fault) {
+            throw guard.fault("tryLock(" + timeout + ")", fault);
+        }
         if (!result.acquired() && Thread.interrupted()) {
             throw new InterruptedException("interrupted while waiting for the SharedLock at offset " + offset);
         }
@@ -273,7 +283,11 @@ public final class SharedLock {
      */
     public void markConsistent() {
         requireHeld("markConsistent()");
-        INT.setRelease(lock, CONSISTENCY, CONSISTENT);
+        try {
+            INT.setRelease(lock, CONSISTENCY, CONSISTENT);
+        } catch (InternalError fault) {
+            throw guard.fault("markConsistent()", fault);
+        }
     }
 
     /**
@@ -281,13 +295,17 @@ public final class SharedLock {
      *
      * @throws IllegalMonitorStateException when the calling thread does not hold the lock through
      *     this object
+     * @throws CorruptStructureException when the lock word no longer names this process; the
+     *     lock is left as it is, and this thread no longer counts as its holder
+     * @throws MMapException when the shared object no longer covers the lock
      */
     public void unlock() {
         requireHeld("unlock()");
         holder = null;
-        long previous = (long) LONG.getAndSet(lock, WORD, FREE);
-        if ((previous & STATE) == CONTENDED) {
-            platform.futexWake(futexWord, 1);
+        try {
+            word.release();
+        } catch (InternalError fault) {
+            throw guard.fault("unlock()", fault);
         }
     }
 
@@ -295,9 +313,14 @@ public final class SharedLock {
      * The pid of the process that holds the lock, for diagnostics; it may change at any time.
      *
      * @return the pid, or 0 when the lock is free
+     * @throws MMapException when the shared object no longer covers the lock
      */
     public long ownerPid() {
-        return ProcessIdentity.pid((long) LONG.getVolatile(lock, WORD));
+        try {
+            return ProcessIdentity.pid(word.read());
+        } catch (InternalError fault) {
+            throw guard.fault("ownerPid()", fault);
+        }
     }
 
     /**
@@ -309,59 +332,12 @@ public final class SharedLock {
         return holder == Thread.currentThread();
     }
 
-    private LockResult acquireContended(long deadline, boolean interruptible) {
-        // The owner is checked when the same word has been seen for a whole interval, not when a
-        // sleep times out: signals (profilers, JFR) may cut every sleep short.
-        long watched = FREE;
-        long watchedSince = 0;
-        for (int spins = 0; ; spins++) {
-            long word = (long) LONG.getVolatile(lock, WORD);
-            if (word == FREE) {
-                // Other threads may be asleep, so the new owner must wake one when it leaves.
-                if ((boolean) LONG.compareAndSet(lock, WORD, FREE, mine | CONTENDED)) {
-                    return acquired(false);
-                }
-                continue;
-            }
-            if (spins < SPINS) {
-                Thread.onSpinWait();
-                continue;
-            }
-            if ((word & STATE) == LOCKED) {
-                long marked = word ^ LOCKED ^ CONTENDED;
-                if (!(boolean) LONG.compareAndSet(lock, WORD, word, marked)) {
-                    continue;
-                }
-                word = marked;
-            }
-            long now = System.nanoTime();
-            if (word != watched) {
-                watched = word;
-                watchedSince = now;
-            } else if (now - watchedSince >= CHECK_NANOS) {
-                watchedSince = now;
-                if (takeOverFromDead(word)) {
-                    return acquired(true);
-                }
-            }
-            long left = deadline - now;
-            if (left <= 0 || interruptible && Thread.currentThread().isInterrupted()) {
-                return LockResult.NOT_ACQUIRED;
-            }
-            platform.futexWait(futexWord, (int) word, Math.min(left, CHECK_NANOS));
+    /** Records the holder of a lock the word protocol took, and reads the consistency flag. */
+    private LockResult taken(LockResult how) {
+        if (!how.acquired()) {
+            return how;
         }
-    }
-
-    /** Takes the lock from a dead owner; among several callers only one compare-and-set succeeds. */
-    private boolean takeOverFromDead(long word) {
-        if (word == FREE || ProcessIdentity.isAlive(word)) {
-            return false;
-        }
-        // Keep the contended state: sleepers remain, and the new owner's unlock must wake them.
-        return (boolean) LONG.compareAndSet(lock, WORD, word, mine | (word & STATE));
-    }
-
-    private LockResult acquired(boolean ownerDied) {
+        boolean ownerDied = how == LockResult.OWNER_DIED;
         holder = Thread.currentThread();
         if (ownerDied) {
             INT.setVolatile(lock, CONSISTENCY, INCONSISTENT);
@@ -392,7 +368,12 @@ public final class SharedLock {
      */
     @Override
     public String toString() {
-        long owner = ownerPid();
-        return "SharedLock[offset " + offset + ", " + (owner == 0 ? "free" : "held by pid " + owner) + "]";
+        try {
+            long owner = ProcessIdentity.pid(word.read());
+            return "SharedLock[offset " + offset + ", " + (owner == 0 ? "free" : "held by pid " + owner) + "]";
+        } catch (RuntimeException | InternalError unreadable) {
+            return "SharedLock[offset " + offset + ", memory unreadable: " + unreadable.getClass().getSimpleName()
+                    + "]";
+        }
     }
 }

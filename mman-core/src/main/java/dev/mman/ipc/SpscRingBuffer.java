@@ -1,7 +1,9 @@
 package dev.mman.ipc;
 
 import static dev.mman.ipc.Regions.LONG;
+import static dev.mman.ipc.RingLayout.HEAD_OFFSET;
 import static dev.mman.ipc.RingLayout.KIND_SPSC;
+import static dev.mman.ipc.RingLayout.PRODUCER_OFFSET;
 import static dev.mman.ipc.RingLayout.TAIL_OFFSET;
 
 import dev.mman.MemoryMap;
@@ -22,12 +24,17 @@ import java.lang.foreign.MemorySegment;
  * }</pre>
  *
  * <p>Exactly one thread at a time may write, and one may read. If the producer dies mid-record,
- * that record was never published and the consumer simply sees nothing more.
+ * that record was never published and the consumer simply sees nothing more; a producer that
+ * attaches later takes over where the last published record ends, and nothing it writes is lost
+ * (see "Records" in {@link RingLayout}). The consumer learns that the producer died from
+ * {@link #producersAlive()}.
  */
 public final class SpscRingBuffer extends RingBuffer {
 
     /** The producer position once the claimed record is published. */
     private long claimedTail;
+    /** Whether this object has taken over from the ring's previous producer (its first write). */
+    private boolean tookOver;
 
     private SpscRingBuffer(RingHeader header) {
         super(header);
@@ -122,24 +129,93 @@ public final class SpscRingBuffer extends RingBuffer {
 
     @Override
     long claim(long alignedLength) {
+        if (!tookOver) {
+            takeOver();
+        }
         long tail = (long) LONG.get(meta, TAIL_OFFSET);
-        long required = claimSize(tail, alignedLength);
-        if (!hasRoom(tail, required)) {
+        if (!RingChecks.isPosition(tail)) {
+            throw RingChecks.badTail(guard, tail);
+        }
+        long required = producer.claimSize(tail, alignedLength);
+        if (!producer.hasRoom(tail, required)) {
             return -1;
         }
+        // Free space is zero: a header here means tail was moved back over unread records.
+        long found = (long) LONG.get(data, tail & mask);
+        if (found != 0) {
+            throw guard.corrupt("tail (offset " + TAIL_OFFSET + ")", tail, String.format("the producer position "
+                    + "points at free space, and a record header (0x%016x) lies there", found));
+        }
         claimedTail = tail + required;
-        return placeRecord(tail, required, alignedLength);
+        return producer.placeRecord(tail, required, alignedLength);
+    }
+
+    /**
+     * Before this object's first write: a producer that died between publishing and storing
+     * {@code tail} left published records at and after {@code tail} (at most a padding and one
+     * record), which must not be overwritten and which the consumer may already have read, and
+     * may have left payload bytes it never published, which must not be read as headers later.
+     * So {@code tail} moves past those records (or up to {@code head}), and the bytes a record
+     * can take after it are zeroed; then the ring records this process as its producer.
+     */
+    private void takeOver() {
+        long head = (long) LONG.getVolatile(meta, HEAD_OFFSET);
+        long tail = (long) LONG.getVolatile(meta, TAIL_OFFSET);
+        // The consumer may have read what the last producer published after its last tail store.
+        RingChecks.checkOrder(guard, head, tail, capacity, capacity);
+        tail = Math.max(tail, head);
+        long lapEnd = head + capacity;
+        while (tail < lapEnd) {
+            long index = tail & mask;
+            long header = (long) LONG.getAcquire(data, index);
+            if (header == 0) {
+                break;
+            }
+            if (!RingChecks.isRecord(header, tail, index, capacity, lapEnd)) {
+                throw RingChecks.badRecord(guard, header, tail, index, capacity, lapEnd);
+            }
+            tail += RingLayout.alignedLength(RingLayout.recordLength(header));
+        }
+        long index = tail & mask;
+        long stale = Math.min(Math.min(capacity / 8, capacity - index), lapEnd - tail);
+        data.asSlice(index, stale).fill((byte) 0);
+        LONG.setOpaque(meta, TAIL_OFFSET, tail);
+        LONG.setRelease(meta, PRODUCER_OFFSET, mine);
+        tookOver = true;
     }
 
     @Override
     void commit(long index, long header) {
-        publish(data, index, header);
-        // Only this producer reads its position back; the consumer follows the headers.
+        producer.publish(data, index, header);
+        // Only producers read the position back; the consumer follows the headers.
         LONG.setOpaque(meta, TAIL_OFFSET, claimedTail);
     }
 
     @Override
-    long unpublishedEnd(long position) {
+    boolean staleTail(long tail, long head) {
+        throw RingChecks.headAhead(guard, head, tail);
+    }
+
+    @Override
+    long unpublishedEnd(long head, long position) {
         return -1;
+    }
+
+    @Override
+    boolean tailFollowsPublish() {
+        return true;
+    }
+
+    /**
+     * Whether the producer may still write: false once a producer has written and its process
+     * has exited; true before any has written, and while the last one to write runs.
+     */
+    @Override
+    public boolean producersAlive() {
+        try {
+            return RingPeers.alive((long) LONG.getAcquire(meta, PRODUCER_OFFSET));
+        } catch (InternalError fault) {
+            throw guard.fault("producersAlive", fault);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.mman.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,31 +9,40 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The shortcuts POSIX platforms take and the portable defaults of {@link Platform} agree:
  * {@link Platform#openForMapping} (open, then fstat, against a stat of the path, then open and
  * ask), {@link Platform#openedFileSize} and {@link Platform#fill} (memset against a segment fill).
+ * And no backend leaves a call to the refusing default, which the compiler no longer checks.
  */
 class PlatformDefaultsTest {
 
     @TempDir
     static Path dir;
 
-    /** This machine's platform, and the same with every method the interface has a default for running that default. */
+    /** The defaults that are a portable way to make the call, not a refusal. */
+    private static final Set<String> PORTABLE_DEFAULTS =
+            Set.of("fill", "mapCountLimit", "openedFileSize", "openForMapping", "processMapCount", "remapsInPlace",
+                    "replaceWithPlaceholder", "unavailable");
+
+    /** This machine's platform, and the same with every portable default running that default. */
     static Stream<Platform> platforms() {
         Platform posix = Platform.current();
-        InvocationHandler defaults = (proxy, method, args) -> method.isDefault()
+        InvocationHandler defaults = (proxy, method, args) -> PORTABLE_DEFAULTS.contains(method.getName())
                 ? InvocationHandler.invokeDefault(proxy, method, args) : method.invoke(posix, args);
         Platform portable = (Platform) Proxy.newProxyInstance(Platform.class.getClassLoader(),
                 new Class<?>[] {Platform.class}, defaults);
@@ -106,6 +116,24 @@ class PlatformDefaultsTest {
         } finally {
             platform.unmap(address, 2 * page);
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"linux.LinuxPlatform", "darwin.DarwinPlatform", "windows.WindowsPlatform"})
+    void everyBackendMakesEveryCallItself(String name) throws ReflectiveOperationException {
+        Class<?> backend = Class.forName("dev.mman.internal." + name, false, Platform.class.getClassLoader());
+        for (Method call : Platform.class.getMethods()) {
+            if (call.isDefault() && !PORTABLE_DEFAULTS.contains(call.getName())) {
+                assertNotEquals(Platform.class, backend.getMethod(call.getName(), call.getParameterTypes())
+                        .getDeclaringClass(), name + " leaves " + call.getName() + " to the refusing default");
+            }
+        }
+    }
+
+    @Test
+    void aForgottenCallWouldSayWhichAndWhere() {
+        Platform platform = Platform.current();
+        assertEquals("remap is not available on " + platform.describe(), platform.unavailable("remap").getMessage());
     }
 
     /** Opening a FIFO for reading waits for a writer, unless the open does not wait. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertThrowsExactly;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,10 +73,11 @@ class PlatformsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"DarwinPlatform", "WindowsPlatform", "WindowsFiles", "Kernel32", "DarwinFutex"})
+    @ValueSource(strings = {"darwin.DarwinPlatform", "windows.WindowsPlatform", "windows.WindowsHandles",
+        "windows.Kernel32", "darwin.DarwinFutex"})
     void theBackendsOfOtherSystemsInitialiseWithoutTouchingNativeCode(String name) throws ClassNotFoundException {
         Class<?> backend = Class.forName("dev.mman.internal." + name, true, PlatformsTest.class.getClassLoader());
-        assertEquals(name, backend.getSimpleName());
+        assertEquals("dev.mman.internal." + name, backend.getName());
     }
 
     @Test
@@ -138,8 +140,26 @@ class PlatformsTest {
                         p -> p.closeFile(3),
                         p -> p.fileStatus(3),
                         p -> p.describeFd(3),
-                        Platform::lockedMemoryLimit)
+                        p -> p.openedFileSize(3),
+                        Platform::lockedMemoryLimit,
+                        p -> p.sharedMemoryCreate("/ring", 0600),
+                        p -> p.sharedMemoryOpen("/ring"),
+                        p -> p.sharedMemoryUnlink("/ring"),
+                        p -> p.truncate(3, 4096),
+                        p -> p.reserve(3, 4096),
+                        Platform::sharedMemoryObjects,
+                        p -> p.remap(0, 4096, 8192),
+                        Platform::sharedMemoryNameMax)
                 .map(call -> (Executable) () -> call.accept(sun))
                 .forEach(call -> assertEquals(reason, assertThrowsExactly(MMapException.class, call).getMessage()));
+    }
+
+    @Test
+    void anUnsupportedPlatformRefusesTheCacheAndHugePageCallsWithItsReason() {
+        Platform none = new Platforms.UnsupportedPlatform("no backend for Plan 9");
+        assertEquals("no backend for Plan 9", assertThrows(MMapException.class, () -> none.dropCache(3, 0, 0))
+                .getMessage());
+        assertThrows(MMapException.class, none::hugePageSizes);
+        assertThrows(MMapException.class, none::transparentHugePageMode);
     }
 }

@@ -45,7 +45,9 @@ class RingLayoutTest {
         assertEquals(16, RingLayout.STALL_TIMEOUT_OFFSET);
         assertEquals(24, RingLayout.VERSION_OFFSET);
         assertEquals(128, RingLayout.TAIL_OFFSET);
+        assertEquals(136, RingLayout.PRODUCER_OFFSET);
         assertEquals(256, RingLayout.HEAD_OFFSET);
+        assertEquals(264, RingLayout.CONSUMER_OFFSET);
         assertEquals(384, RingLayout.WAITING_OFFSET);
         assertEquals(512, RingLayout.METADATA_BYTES);
         assertEquals(128, RingLayout.SLOT_BYTES);
@@ -151,12 +153,17 @@ class RingLayoutTest {
         assertEquals(List.of("5:[1, 2, 3]", "6:[]"), seen);
         assertEquals(16 + 8, memory.get(JAVA_LONG, 256), "the consumer position follows the records");
         assertZero(data, data + 24);
+        assertEquals(ProcessHandle.current().pid(), LockLayout.pid(memory.get(JAVA_LONG, 264)),
+                "the consumer recorded its identity");
+        assertEquals(0, memory.get(JAVA_LONG, 136), "no producer has written yet");
 
         // The other way: Java writes (at the producer position, which a foreign producer set), the
         // foreign consumer reads.
         memory.set(JAVA_LONG, 128, 24);
         SpscRingBuffer producer = SpscRingBuffer.attach(memory, 0);
         producer.tryWrite(9, new byte[] {42, 43});
+        assertEquals(ProcessHandle.current().pid(), LockLayout.pid(memory.get(JAVA_LONG, 136)),
+                "the producer recorded its identity at its first write");
         long header = memory.get(JAVA_LONG, data + 24);
         assertEquals(9, (int) (header >>> 32));
         assertEquals(10, (int) header);

@@ -74,6 +74,11 @@ public final class RingPeer {
 
     private static void stallForever() {
         System.out.println("CLAIMED");
+        sleepUntilKilled();
+    }
+
+    /** Sleeps until the process is killed, or its thread interrupted. */
+    static void sleepUntilKilled() {
         while (true) {
             try {
                 Thread.sleep(100);
