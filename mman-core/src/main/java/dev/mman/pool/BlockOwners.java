@@ -6,8 +6,7 @@ import static dev.mman.pool.PoolLayout.OWNER_RECLAIMING;
 import static dev.mman.pool.PoolLayout.OWNER_STATE_MASK;
 
 import dev.mman.MMapException;
-import dev.mman.internal.Platform;
-import dev.mman.ipc.LockLayout;
+import dev.mman.internal.ProcessIdentity;
 
 /**
  * The owner table: which process claimed, holds or is reclaiming each block, and taking blocks
@@ -24,26 +23,24 @@ final class BlockOwners {
     private final PoolMemory memory;
     private final long ownersOffset;
     private final long blockCount;
+    /** This process ({@link ProcessIdentity}). */
+    private final long identity;
     /** This process's owner word for the blocks it holds. */
     private final long held;
     /** This process's owner word for the blocks it is taking back. */
     private final long reclaiming;
 
+    /**
+     * @throws MMapException when this process cannot name itself ({@link ProcessIdentity#current()}:
+     *     on macOS and Windows, when native access is denied)
+     */
     BlockOwners(PoolMemory memory, PoolHeader header) {
         this.memory = memory;
         this.ownersOffset = header.ownersOffset();
         this.blockCount = header.blockCount();
-        this.held = PoolLayout.ownerWord(CurrentProcess.IDENTITY, OWNER_HELD);
-        this.reclaiming = PoolLayout.ownerWord(CurrentProcess.IDENTITY, OWNER_RECLAIMING);
-    }
-
-    /** This process's identity, as owner words and lock words hold it; computed once, on first use. */
-    private static final class CurrentProcess {
-        static final long IDENTITY = identityOf(ProcessHandle.current().pid());
-
-        private static long identityOf(long pid) {
-            return LockLayout.identity(pid, Platform.current().processStartTime(pid));
-        }
+        this.identity = ProcessIdentity.current();
+        this.held = PoolLayout.ownerWord(identity, OWNER_HELD);
+        this.reclaiming = PoolLayout.ownerWord(identity, OWNER_RECLAIMING);
     }
 
     private long wordOffset(long index) {
@@ -81,11 +78,6 @@ final class BlockOwners {
         } else {
             memory.compareAndSet(wordOffset(index), word, OWNER_NONE);
         }
-    }
-
-    /** The pid an owner word names, for messages. */
-    static long pid(long word) {
-        return word >>> 32;
     }
 
     /**
@@ -141,20 +133,20 @@ final class BlockOwners {
         /** Whether {@code word} is a held or reclaiming owner word of a running process. */
         boolean holdsValidly(long word) {
             long state = word & OWNER_STATE_MASK;
-            long identity = word & ~OWNER_STATE_MASK;
-            if ((state != OWNER_HELD && state != OWNER_RECLAIMING) || identity == 0) {
+            long named = word & ~OWNER_STATE_MASK;
+            if ((state != OWNER_HELD && state != OWNER_RECLAIMING) || named == 0) {
                 return false;
             }
-            if (identity == CurrentProcess.IDENTITY) {
+            if (named == identity) {
                 return true;
             }
             for (int i = 0; i < remembered; i++) {
-                if (identities[i] == identity) {
+                if (identities[i] == named) {
                     return alive[i];
                 }
             }
-            boolean running = isRunning(identity);
-            identities[next] = identity;
+            boolean running = ProcessIdentity.isAlive(named);
+            identities[next] = named;
             alive[next] = running;
             next = (next + 1) % REMEMBERED_PROCESSES;
             remembered = Math.max(remembered, next == 0 ? REMEMBERED_PROCESSES : next);
@@ -162,23 +154,13 @@ final class BlockOwners {
         }
     }
 
-    /** Whether the process that {@code identity} names runs: its pid is in use, by a process of that start time. */
-    static boolean isRunning(long identity) {
-        long pid = identity >>> 32;
-        if (pid == 0) {
-            return false;
-        }
-        long startTime = Platform.current().processStartTime(pid);
-        return startTime >= 0 && LockLayout.identity(pid, startTime) == identity;
-    }
-
     /** The exception for a free of a block that is not in use, with what its owner word says. */
     static MMapException notInUse(long offset, long index, long owner) {
         long state = owner & PoolLayout.OWNER_STATE_MASK;
         String why = owner == PoolLayout.OWNER_NONE ? ""
-                : state == PoolLayout.OWNER_RECLAIMING ? ", and process " + BlockOwners.pid(owner)
+                : state == PoolLayout.OWNER_RECLAIMING ? ", and process " + ProcessIdentity.pid(owner)
                         + " is taking it back from a process that died"
-                : state == PoolLayout.OWNER_HELD ? ", and process " + BlockOwners.pid(owner) + " is allocating it"
+                : state == PoolLayout.OWNER_HELD ? ", and process " + ProcessIdentity.pid(owner) + " is allocating it"
                 : ", and its owner word holds 0x" + Long.toHexString(owner) + ", which no process writes";
         return new MMapException("MemoryPool.free(" + offset + "): block " + index + " at offset " + offset
                 + " is not in use: it was freed already (double free) or never allocated" + why);

@@ -121,6 +121,9 @@ public final class MemoryPool {
      * @throws MMapInvalidParameterException when the block size is bad, the mapping is not readable
      *     and writable, or it is too small for one block
      * @throws MMapException when the mapping is closed, or its object was shrunk under it
+     * @throws MMapException on macOS and Windows when the JVM denies mman native access: the owner
+     *     table records this process by its start time, which only a native call tells there (on
+     *     Linux it is read from {@code /proc}); the message names {@code --enable-native-access}
      */
     public static MemoryPool format(MemoryMap map, long blockSize) {
         String call = "MemoryPool.format(" + map + ", " + blockSize + ")";
@@ -138,6 +141,9 @@ public final class MemoryPool {
      * @throws MMapInvalidParameterException when the block size is bad, {@code memory} is a heap or
      *     read-only segment, its address is not a multiple of 8, or it is too small for one block
      * @throws IllegalStateException when the segment's scope is closed
+     * @throws MMapException on macOS and Windows when the JVM denies mman native access: the owner
+     *     table records this process by its start time, which only a native call tells there (on
+     *     Linux it is read from {@code /proc}); the message names {@code --enable-native-access}
      */
     public static MemoryPool format(MemorySegment memory, long blockSize) {
         String call = "MemoryPool.format(" + memory + ", " + blockSize + ")";
@@ -154,6 +160,9 @@ public final class MemoryPool {
      *     something else), a pool of another {@linkplain PoolLayout#VERSION layout version}, a
      *     damaged or impossible header, or is smaller than the pool; the message says which
      * @throws MMapException when the mapping is closed, or its object no longer covers the pool
+     * @throws MMapException on macOS and Windows when the JVM denies mman native access: the owner
+     *     table records this process by its start time, which only a native call tells there (on
+     *     Linux it is read from {@code /proc}); the message names {@code --enable-native-access}
      */
     public static MemoryPool attach(MemoryMap map) {
         String call = "MemoryPool.attach(" + map + ")";
@@ -171,6 +180,9 @@ public final class MemoryPool {
      *     address is not a multiple of 8, or for the reasons {@link #attach(MemoryMap)} gives
      * @throws MMapException when the memory under the segment no longer covers the pool
      * @throws IllegalStateException when the segment's scope is closed
+     * @throws MMapException on macOS and Windows when the JVM denies mman native access: the owner
+     *     table records this process by its start time, which only a native call tells there (on
+     *     Linux it is read from {@code /proc}); the message names {@code --enable-native-access}
      */
     public static MemoryPool attach(MemorySegment memory) {
         String call = "MemoryPool.attach(" + memory + ")";

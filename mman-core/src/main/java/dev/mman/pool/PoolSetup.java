@@ -5,6 +5,7 @@ import static dev.mman.Mman.PROT_WRITE;
 
 import dev.mman.MMapInvalidParameterException;
 import dev.mman.MemoryMap;
+import dev.mman.internal.ProcessIdentity;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
@@ -26,6 +27,8 @@ final class PoolSetup {
                     + noun + " cannot hold a pool with even one block of " + blockSize + " bytes; it needs at least "
                     + describeRequiredSize(blockSize) + " (see MemoryPool.requiredSize)");
         }
+        // The owner table needs this process's identity; a platform that cannot tell refuses before the memory is touched.
+        ProcessIdentity.current();
         try {
             header.writeTo(segment);
             PoolMemory.deliverFaults();
