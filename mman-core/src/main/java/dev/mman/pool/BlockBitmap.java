@@ -29,13 +29,19 @@ final class BlockBitmap {
         this.cursor = Math.floorMod(Long.hashCode(ProcessHandle.current().pid() * 0x9E3779B97F4A7C15L), words);
     }
 
-    /** Word {@code word} with the bits that are not blocks set. */
-    private long taken(long word) {
-        return memory.read(PoolLayout.HEADER_BYTES + (word << 3)) | (word == words - 1 ? spareBits : 0);
+    /** The bits of word {@code word} that are not blocks: set, so that they are never handed out. */
+    private long spare(long word) {
+        return word == words - 1 ? spareBits : 0;
+    }
+
+    private static long wordOffset(long word) {
+        return PoolLayout.HEADER_BYTES + (word << 3);
     }
 
     /**
-     * One pass over the bitmap: claims a free block's owner word, then sets its bit.
+     * One pass over the bitmap: claims a free block's owner word, then sets its bit. The word
+     * read in the search is the first guess of the bit's compare-and-set (and the plain read that
+     * guards it), so an uncontended take reads each word once.
      *
      * @return the block's index, or -1 when no block was free
      */
@@ -45,13 +51,15 @@ final class BlockBitmap {
             word = 0;
         }
         for (long searched = 0; searched < words; searched++) {
-            long taken = taken(word);
+            long at = wordOffset(word);
+            long seen = memory.read(at);
+            long taken = seen | spare(word);
             while (taken != -1L) {
                 long lowestFree = ~taken & (taken + 1);
                 taken |= lowestFree;
                 long index = (word << 6) + Long.numberOfTrailingZeros(lowestFree);
                 if (index < blockCount && owners.claim(index)) {
-                    setBit(index, lowestFree);
+                    setBit(index, at, seen, lowestFree);
                     if (searched != 0) {
                         cursor = word;
                     }
@@ -68,9 +76,9 @@ final class BlockBitmap {
      * written outside the protocol; the block is this call's all the same, since the owner word
      * is. When the word cannot be changed at all, the claim is given back.
      */
-    private void setBit(long index, long bit) {
+    private void setBit(long index, long at, long seen, long bit) {
         try {
-            memory.setBit("allocate", PoolLayout.bitmapWordOffset(index), bit);
+            memory.setBit("allocate", at, seen, bit);
         } catch (RuntimeException scribbled) {
             owners.unclaim(index);
             throw scribbled;
@@ -91,7 +99,7 @@ final class BlockBitmap {
     long countFree() {
         long free = 0;
         for (long word = 0; word < words; word++) {
-            free += Long.bitCount(~taken(word));
+            free += Long.bitCount(~(memory.read(wordOffset(word)) | spare(word)));
         }
         return free;
     }

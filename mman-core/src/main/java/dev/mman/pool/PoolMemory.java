@@ -105,10 +105,11 @@ final class PoolMemory {
     /**
      * Sets {@code bit} in the word at {@code at}, whatever the other bits do meanwhile.
      *
+     * @param seen what a plain read of the word in this call returned: the guard of the first
+     *     compare-and-set, and its expected value
      * @return false when the bit was set already
      */
-    boolean setBit(String call, long at, long bit) {
-        long seen = read(at);
+    boolean setBit(String call, long at, long seen, long bit) {
         for (int tries = 0; (seen & bit) == 0; tries++) {
             long witness = (long) WORD.compareAndExchange(segment, at, seen, seen | bit);
             if (witness == seen) {
