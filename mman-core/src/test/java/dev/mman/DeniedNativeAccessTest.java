@@ -53,7 +53,7 @@ class DeniedNativeAccessTest {
         assertReturned(child, "records");
         assertEquals("RECORDS 512", child.line("RECORDS "));
         assertReturned(child, "pool");
-        assertEquals("POOL 10", child.line("POOL "));
+        assertEquals("POOL 10 9 1", child.line("POOL "), "10 blocks, 1 kept, and the dead process's one came back");
     }
 
     @Test
@@ -66,9 +66,19 @@ class DeniedNativeAccessTest {
 
     @Test
     void whatNeedsNativeCallsThrowsMmapExceptionNamingTheFlag() {
-        for (String label : new String[] {"native", "shm", "evict", "pageSize", "systemInfo", "ipc"}) {
+        for (String label : new String[] {"native", "shm", "evict", "pageSize", "systemInfo"}) {
             String message = assertCaught(child, label, MMapException.class);
             assertTrue(message.startsWith("native access is denied") && message.contains(FLAG), label + ": " + message);
+        }
+    }
+
+    @Test
+    void everyIpcFactoryThrowsMmapExceptionNamingTheFlagEveryTime() {
+        for (String kind : new String[] {"lock", "lockAttach", "spsc", "spscAttach", "mpsc", "mpscAttach"}) {
+            for (String label : new String[] {kind, kind + "Again"}) {
+                String message = assertCaught(child, label, MMapException.class);
+                assertTrue(message.startsWith("native access is denied") && message.contains(FLAG), label + ": " + message);
+            }
         }
     }
 }

@@ -52,6 +52,17 @@ public interface Platform {
     }
 
     /**
+     * Refuses, with {@link #unavailable}, when this is the stand-in that makes no native calls at
+     * all (mman cannot run here, or native access is denied): for a structure that needs native
+     * calls on some of its paths (a futex sleep, a wake-up), so that it fails where it is made,
+     * not half way through a lock or a ring.
+     *
+     * @param call the call, for the message
+     * @throws MMapException when no native call can be made
+     */
+    default void requireNativeCalls(String call) {}
+
+    /**
      * The size of a page, from {@code sysconf(_SC_PAGESIZE)}.
      *
      * @return bytes per page

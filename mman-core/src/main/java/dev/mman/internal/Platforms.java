@@ -116,6 +116,11 @@ final class Platforms {
         }
 
         @Override
+        public void requireNativeCalls(String call) {
+            throw unavailable(call);
+        }
+
+        @Override
         public String describe() {
             throw unavailable("describe");
         }

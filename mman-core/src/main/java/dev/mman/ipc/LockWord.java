@@ -4,6 +4,7 @@ import static dev.mman.ipc.Regions.LONG;
 
 import dev.mman.MMapException;
 import dev.mman.internal.Platform;
+import dev.mman.internal.ProcessIdentity;
 import java.lang.foreign.MemorySegment;
 
 /**

@@ -96,6 +96,8 @@ public final class MpscRingBuffer extends RingBuffer implements AutoCloseable {
      * @param capacity the data capacity, a power of two from 1024 to 2<sup>30</sup>
      * @return the ring
      * @throws dev.mman.MMapInvalidParameterException when an argument is bad or the ring does not fit
+     * @throws dev.mman.MMapException when the JVM denies mman native access (the message names
+     *     {@code --enable-native-access}): the waits and wake-ups need it
      */
     public static MpscRingBuffer format(MemoryMap map, long offset, int capacity) {
         return format(map, offset, capacity, DEFAULT_PRODUCERS, DEFAULT_STALL_TIMEOUT);
@@ -112,6 +114,8 @@ public final class MpscRingBuffer extends RingBuffer implements AutoCloseable {
      *     whether its producer died; positive
      * @return the ring
      * @throws dev.mman.MMapInvalidParameterException when an argument is bad or the ring does not fit
+     * @throws dev.mman.MMapException when the JVM denies mman native access (the message names
+     *     {@code --enable-native-access}): the waits and wake-ups need it
      */
     public static MpscRingBuffer format(MemoryMap map, long offset, int capacity, int producers,
             Duration stallTimeout) {
@@ -132,6 +136,8 @@ public final class MpscRingBuffer extends RingBuffer implements AutoCloseable {
      *     segment, the ring's address is not a multiple of 8, an argument is bad, or the ring does
      *     not fit
      * @throws IllegalStateException when the segment's scope is closed
+     * @throws dev.mman.MMapException when the JVM denies mman native access (the message names
+     *     {@code --enable-native-access}): the waits and wake-ups need it
      */
     public static MpscRingBuffer format(MemorySegment memory, long offset, int capacity) {
         return format(memory, offset, capacity, DEFAULT_PRODUCERS, DEFAULT_STALL_TIMEOUT);
@@ -155,6 +161,8 @@ public final class MpscRingBuffer extends RingBuffer implements AutoCloseable {
      *     segment, the ring's address is not a multiple of 8, an argument is bad, or the ring does
      *     not fit
      * @throws IllegalStateException when the segment's scope is closed
+     * @throws dev.mman.MMapException when the JVM denies mman native access (the message names
+     *     {@code --enable-native-access}): the waits and wake-ups need it
      */
     public static MpscRingBuffer format(MemorySegment memory, long offset, int capacity, int producers,
             Duration stallTimeout) {
@@ -185,6 +193,8 @@ public final class MpscRingBuffer extends RingBuffer implements AutoCloseable {
      * @return the ring
      * @throws dev.mman.MMapInvalidParameterException when there is no many-to-one ring there, or one
      *     of another {@linkplain RingLayout#VERSION layout version}, or its header is corrupt
+     * @throws dev.mman.MMapException when the JVM denies mman native access (the message names
+     *     {@code --enable-native-access}): the waits and wake-ups need it
      */
     public static MpscRingBuffer attach(MemoryMap map, long offset) {
         return attach(Placement.in(map, offset));
@@ -204,6 +214,8 @@ public final class MpscRingBuffer extends RingBuffer implements AutoCloseable {
      *     {@code memory}, there is no many-to-one ring there, or one of another
      *     {@linkplain RingLayout#VERSION layout version}, or its header is corrupt
      * @throws IllegalStateException when the segment's scope is closed
+     * @throws dev.mman.MMapException when the JVM denies mman native access (the message names
+     *     {@code --enable-native-access}): the waits and wake-ups need it
      */
     public static MpscRingBuffer attach(MemorySegment memory, long offset) {
         return attach(Placement.in(memory, offset));

@@ -9,6 +9,7 @@ import static dev.mman.ipc.RingLayout.TAIL_OFFSET;
 import static dev.mman.ipc.RingLayout.slotOffset;
 
 import dev.mman.MMapException;
+import dev.mman.internal.ProcessIdentity;
 import java.lang.foreign.MemorySegment;
 
 /**

@@ -10,6 +10,7 @@ import static dev.mman.ipc.RingLayout.recordHeader;
 
 import dev.mman.MMapException;
 import dev.mman.internal.Platform;
+import dev.mman.internal.ProcessIdentity;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.Objects;

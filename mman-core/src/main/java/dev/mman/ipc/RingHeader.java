@@ -17,6 +17,7 @@ import static dev.mman.ipc.RingLayout.STALL_TIMEOUT_OFFSET;
 import static dev.mman.ipc.RingLayout.VERSION;
 import static dev.mman.ipc.RingLayout.VERSION_OFFSET;
 
+import dev.mman.internal.Platform;
 import dev.mman.ipc.Regions.Placement;
 import java.lang.foreign.MemorySegment;
 
@@ -57,6 +58,7 @@ record RingHeader(MemorySegment region, StructureGuard guard, int capacity, int 
     /** Writes an empty ring's metadata into the slice that {@code place} hands out. */
     static RingHeader format(String call, Placement place, int capacity, int kind, int slots,
             long stallTimeoutNanos) {
+        Platform.current().requireNativeCalls(call);
         MemorySegment region = place.slice(call, requiredBytes(call, capacity, slots));
         region.fill((byte) 0);
         INT.set(region, KIND_OFFSET, kind);
@@ -73,6 +75,7 @@ record RingHeader(MemorySegment region, StructureGuard guard, int capacity, int 
      * that the shared object covers the whole ring.
      */
     static RingHeader attach(String call, Placement place, int kind) {
+        Platform.current().requireNativeCalls(call);
         MemorySegment header = place.slice(call, METADATA_BYTES);
         try {
             RingHeader ring = check(call, place, kind, header);

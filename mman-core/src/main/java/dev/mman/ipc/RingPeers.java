@@ -1,5 +1,6 @@
 package dev.mman.ipc;
 
+import dev.mman.internal.ProcessIdentity;
 import java.util.concurrent.locks.LockSupport;
 
 /**

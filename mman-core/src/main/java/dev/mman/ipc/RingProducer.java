@@ -7,6 +7,7 @@ import static dev.mman.ipc.RingLayout.PADDING_TYPE;
 import static dev.mman.ipc.RingLayout.WAITING_OFFSET;
 import static dev.mman.ipc.RingLayout.recordHeader;
 
+import dev.mman.MMapException;
 import dev.mman.internal.Platform;
 import java.lang.foreign.MemorySegment;
 
@@ -24,9 +25,21 @@ final class RingProducer {
     /** Whether this process must fence each publish, because the consumer cannot do it for us. */
     private final boolean fencedPublish = !Barriers.REGISTERED;
 
-    /** Whether this process is a target of the consumer's process-wide barrier; decided once. */
+    /**
+     * Whether this process is a target of the consumer's process-wide barrier; decided once. The
+     * rings' factories refuse a platform without native calls, but should one get here, it
+     * fences every publish: a static initializer that threw would leave the class unusable.
+     */
     private static final class Barriers {
-        static final boolean REGISTERED = Platform.current().registerForProcessBarriers();
+        static final boolean REGISTERED = register();
+
+        private static boolean register() {
+            try {
+                return Platform.current().registerForProcessBarriers();
+            } catch (MMapException noNativeCalls) {
+                return false;
+            }
+        }
     }
 
     RingProducer(RingBuffer ring) {

@@ -4,6 +4,8 @@ import static dev.mman.ipc.Regions.INT;
 
 import dev.mman.MMapException;
 import dev.mman.MemoryMap;
+import dev.mman.internal.Platform;
+import dev.mman.internal.ProcessIdentity;
 import dev.mman.ipc.Regions.Placement;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
@@ -118,6 +120,8 @@ public final class SharedLock {
      * @return the lock
      * @throws dev.mman.MMapInvalidParameterException when the offset is negative, misaligned, or
      *     the {@value #BYTES} bytes do not fit in the mapping, or the mapping is not writable
+     * @throws dev.mman.MMapException when the JVM denies mman native access (the message names
+     *     {@code --enable-native-access}): the waits and wake-ups need it
      */
     public static SharedLock format(MemoryMap map, long offset) {
         return format(Placement.in(map, offset));
@@ -136,13 +140,17 @@ public final class SharedLock {
      *     segment, the lock's address is not a multiple of 8, the offset is negative, or the
      *     {@value #BYTES} bytes do not fit in {@code memory}
      * @throws IllegalStateException when the segment's scope is closed
+     * @throws dev.mman.MMapException when the JVM denies mman native access (the message names
+     *     {@code --enable-native-access}): the waits and wake-ups need it
      */
     public static SharedLock format(MemorySegment memory, long offset) {
         return format(Placement.in(memory, offset));
     }
 
     private static SharedLock format(Placement place) {
-        MemorySegment region = place.slice("SharedLock.format(" + place.offset() + ")", BYTES);
+        String call = "SharedLock.format(" + place.offset() + ")";
+        Platform.current().requireNativeCalls(call);
+        MemorySegment region = place.slice(call, BYTES);
         region.fill((byte) 0);
         INT.set(region, LockLayout.VERSION_OFFSET, LockLayout.VERSION);
         INT.setRelease(region, LockLayout.MAGIC_OFFSET, LockLayout.MAGIC);
@@ -158,6 +166,8 @@ public final class SharedLock {
      * @throws dev.mman.MMapInvalidParameterException as {@link #format} does, and when there is no
      *     formatted lock at {@code offset}, or one of another
      *     {@linkplain LockLayout#VERSION layout version}
+     * @throws dev.mman.MMapException when the JVM denies mman native access (the message names
+     *     {@code --enable-native-access}): the waits and wake-ups need it
      */
     public static SharedLock attach(MemoryMap map, long offset) {
         return attach(Placement.in(map, offset));
@@ -176,6 +186,8 @@ public final class SharedLock {
      *     and when there is no formatted lock at {@code offset}, or one of another
      *     {@linkplain LockLayout#VERSION layout version}
      * @throws IllegalStateException when the segment's scope is closed
+     * @throws dev.mman.MMapException when the JVM denies mman native access (the message names
+     *     {@code --enable-native-access}): the waits and wake-ups need it
      */
     public static SharedLock attach(MemorySegment memory, long offset) {
         return attach(Placement.in(memory, offset));
@@ -184,6 +196,7 @@ public final class SharedLock {
     private static SharedLock attach(Placement place) {
         long offset = place.offset();
         String call = "SharedLock.attach(" + offset + ")";
+        Platform.current().requireNativeCalls(call);
         MemorySegment region = place.slice(call, BYTES);
         StructureGuard guard = guard(place, region);
         try {

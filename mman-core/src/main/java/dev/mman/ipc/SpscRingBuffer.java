@@ -60,6 +60,8 @@ public final class SpscRingBuffer extends RingBuffer {
      * @return the ring
      * @throws dev.mman.MMapInvalidParameterException when the offset or capacity is bad, or
      *     {@link #requiredBytes(int)} bytes do not fit
+     * @throws dev.mman.MMapException when the JVM denies mman native access (the message names
+     *     {@code --enable-native-access}): the waits and wake-ups need it
      */
     public static SpscRingBuffer format(MemoryMap map, long offset, int capacity) {
         return format(Placement.in(map, offset), capacity);
@@ -80,6 +82,8 @@ public final class SpscRingBuffer extends RingBuffer {
      *     segment, the ring's address is not a multiple of 8, the offset or capacity is bad, or
      *     {@link #requiredBytes(int)} bytes do not fit
      * @throws IllegalStateException when the segment's scope is closed
+     * @throws dev.mman.MMapException when the JVM denies mman native access (the message names
+     *     {@code --enable-native-access}): the waits and wake-ups need it
      */
     public static SpscRingBuffer format(MemorySegment memory, long offset, int capacity) {
         return format(Placement.in(memory, offset), capacity);
@@ -98,6 +102,8 @@ public final class SpscRingBuffer extends RingBuffer {
      * @return the ring
      * @throws dev.mman.MMapInvalidParameterException when there is no one-to-one ring there, or one
      *     of another {@linkplain RingLayout#VERSION layout version}, or its header is corrupt
+     * @throws dev.mman.MMapException when the JVM denies mman native access (the message names
+     *     {@code --enable-native-access}): the waits and wake-ups need it
      */
     public static SpscRingBuffer attach(MemoryMap map, long offset) {
         return attach(Placement.in(map, offset));
@@ -117,6 +123,8 @@ public final class SpscRingBuffer extends RingBuffer {
      *     {@code memory}, there is no one-to-one ring there, or one of another
      *     {@linkplain RingLayout#VERSION layout version}, or its header is corrupt
      * @throws IllegalStateException when the segment's scope is closed
+     * @throws dev.mman.MMapException when the JVM denies mman native access (the message names
+     *     {@code --enable-native-access}): the waits and wake-ups need it
      */
     public static SpscRingBuffer attach(MemorySegment memory, long offset) {
         return attach(Placement.in(memory, offset));

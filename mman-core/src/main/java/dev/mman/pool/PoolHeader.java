@@ -9,6 +9,7 @@ import static dev.mman.pool.PoolLayout.HEADER_BYTES;
 import static dev.mman.pool.PoolLayout.MAGIC;
 import static dev.mman.pool.PoolLayout.MAGIC_OFFSET;
 import static dev.mman.pool.PoolLayout.MIN_BLOCK_SIZE;
+import static dev.mman.pool.PoolLayout.OWNERS_START_OFFSET;
 import static dev.mman.pool.PoolLayout.VERSION;
 import static dev.mman.pool.PoolLayout.VERSION_OFFSET;
 
@@ -20,15 +21,23 @@ import java.lang.invoke.VarHandle;
 /**
  * The pool's geometry as it is stored in the first {@value PoolLayout#HEADER_BYTES} bytes of its
  * memory, so that every process that maps the same memory finds the same blocks; the bytes are
- * described by {@link PoolLayout}.
+ * described by {@link PoolLayout}. A header that {@link #readFrom} returns describes a pool that
+ * lies wholly inside the memory it was read from, whatever another process wrote there.
  *
  * @param blockSize bytes per block
  * @param blockCount how many blocks
- * @param dataOffset where block 0 starts, from the start of the pool's memory
+ * @param ownersOffset where the owner table starts, from the start of the pool's memory
+ * @param dataOffset where block 0 starts
  */
-record PoolHeader(long blockSize, long blockCount, long dataOffset) {
+record PoolHeader(long blockSize, long blockCount, long ownersOffset, long dataOffset) {
 
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+
+    /** The geometry {@code format} lays out for {@code blockCount} blocks; the caller has checked that it fits. */
+    static PoolHeader of(long blockSize, long blockCount) {
+        return new PoolHeader(blockSize, blockCount, PoolLayout.ownersStart(blockCount),
+                PoolLayout.dataStart(blockSize, blockCount));
+    }
 
     /** The number of 64-bit bitmap words that hold {@code blockCount} bits. */
     long bitmapWords() {
@@ -45,35 +54,57 @@ record PoolHeader(long blockSize, long blockCount, long dataOffset) {
      * bytes, or null when not even one block fits.
      */
     static PoolHeader largestFitting(long size, long blockSize) {
-        // Each block costs blockSize bytes plus one bitmap bit. Estimate the count from the bytes left
-        // after the header, a partial bitmap word and the alignment gap, then step to the exact largest.
+        if (!fits(blockSize, 1, size)) {
+            return null;
+        }
+        // Each block costs its bytes, an owner word and a bitmap bit. Estimate the count from the bytes
+        // left after the header, a partial bitmap word and the alignment gap, then step to the exact largest.
         long spare = size - HEADER_BYTES - Long.BYTES - PoolLayout.dataAlignment(blockSize);
-        long count = spare <= 0 ? 0 : (long) (spare / (blockSize + 0.125));
-        while (requiredSize(blockSize, count + 1) <= size) {
+        long count = Math.max(1, (long) (spare / (blockSize + Long.BYTES + 0.125)));
+        while (fits(blockSize, count + 1, size)) {
             count++;
         }
-        while (count > 0 && requiredSize(blockSize, count) > size) {
+        while (count > 1 && !fits(blockSize, count, size)) {
             count--;
         }
-        return count == 0 ? null : new PoolHeader(blockSize, count, PoolLayout.dataStart(blockSize, count));
+        return of(blockSize, count);
     }
 
-    /** The bytes that hold the header, the bitmap and {@code blockCount} blocks. */
+    /** Whether {@code blockCount} blocks fit into {@code size} bytes; false where the size would overflow. */
+    private static boolean fits(long blockSize, long blockCount, long size) {
+        try {
+            return requiredSize(blockSize, blockCount) <= size;
+        } catch (ArithmeticException overflow) {
+            return false;
+        }
+    }
+
+    /**
+     * The bytes that hold the header, the bitmap, the owner table and {@code blockCount} blocks.
+     *
+     * @throws ArithmeticException when that is more than a long holds
+     */
     static long requiredSize(long blockSize, long blockCount) {
+        // dataStart is at most 64 + 8 * (count / 64 + 1) + 8 * count + 4096, so bounding the count by
+        // a sixteenth of the range keeps the layout's own arithmetic from overflowing.
+        if (blockCount > Long.MAX_VALUE / 16) {
+            throw new ArithmeticException("block count " + blockCount + " overflows");
+        }
         return Math.addExact(PoolLayout.dataStart(blockSize, blockCount), Math.multiplyExact(blockCount, blockSize));
     }
 
     /**
-     * Writes the header and an all-free bitmap. The magic is cleared first and published last,
-     * so that a process attaching meanwhile sees "not formatted" instead of half a header.
+     * Writes the header, an all-free bitmap and an empty owner table. The magic is cleared first
+     * and published last, so that a process attaching meanwhile sees "not formatted" instead of
+     * half a header.
      */
     void writeTo(MemorySegment memory) {
         LONG.setVolatile(memory, MAGIC_OFFSET, 0L);
+        memory.asSlice(HEADER_BYTES, dataOffset - HEADER_BYTES).fill((byte) 0);
         long words = bitmapWords();
-        memory.asSlice(HEADER_BYTES, words * Long.BYTES).fill((byte) 0);
         long spareBits = words * 64 - blockCount;
         if (spareBits > 0) {
-            // Bits past the last block are marked used, so the allocator never needs a bounds check.
+            // Bits past the last block are marked used; readers mask them anyway (see MemoryPool).
             LONG.set(memory, HEADER_BYTES + (words - 1) * Long.BYTES, -1L << (64 - spareBits));
         }
         memory.set(ValueLayout.JAVA_INT, VERSION_OFFSET, VERSION);
@@ -82,26 +113,37 @@ record PoolHeader(long blockSize, long blockCount, long dataOffset) {
         LONG.set(memory, BLOCK_COUNT_OFFSET, blockCount);
         LONG.set(memory, BITMAP_START_OFFSET, (long) HEADER_BYTES);
         LONG.set(memory, DATA_START_OFFSET, dataOffset);
+        LONG.set(memory, OWNERS_START_OFFSET, ownersOffset);
         LONG.set(memory, CHECKSUM_OFFSET,
-                PoolLayout.checksum(VERSION, blockSize, blockCount, HEADER_BYTES, dataOffset));
-        LONG.set(memory, CHECKSUM_OFFSET + 8, 0L);
+                PoolLayout.checksum(VERSION, blockSize, blockCount, HEADER_BYTES, ownersOffset, dataOffset));
         LONG.setRelease(memory, MAGIC_OFFSET, MAGIC);
     }
 
     /**
-     * Reads and checks the header of {@code memory}.
+     * Reads and checks the header of {@code memory}: every field against the recipe and against
+     * the memory's size, with arithmetic that cannot overflow, since another process may have
+     * written anything there (the checksum is public, so it proves nothing).
      *
      * @param where the call, for messages
      * @param noun what {@code memory} is, for messages: "mapping" or "segment"
      * @throws MMapInvalidParameterException naming what is wrong, when the memory holds no pool
-     *     of this version, or its header is damaged
+     *     of this version, or its header is damaged or describes more than the memory holds
      */
     static PoolHeader readFrom(MemorySegment memory, String where, String noun) {
-        if (memory.byteSize() < HEADER_BYTES) {
-            throw invalid(where, "the " + noun + " has " + memory.byteSize() + " bytes, fewer than the "
+        long size = memory.byteSize();
+        if (size < HEADER_BYTES) {
+            throw invalid(where, "the " + noun + " has " + size + " bytes, fewer than the "
                     + HEADER_BYTES + "-byte pool header; it holds no pool");
         }
         long magic = (long) LONG.getAcquire(memory, MAGIC_OFFSET);
+        int version = memory.get(ValueLayout.JAVA_INT, VERSION_OFFSET);
+        long blockSize = (long) LONG.get(memory, BLOCK_SIZE_OFFSET);
+        long blockCount = (long) LONG.get(memory, BLOCK_COUNT_OFFSET);
+        long bitmapOffset = (long) LONG.get(memory, BITMAP_START_OFFSET);
+        long ownersOffset = (long) LONG.get(memory, OWNERS_START_OFFSET);
+        long dataOffset = (long) LONG.get(memory, DATA_START_OFFSET);
+        long stored = (long) LONG.get(memory, CHECKSUM_OFFSET);
+        PoolMemory.deliverFaults(); // a read of memory that is gone throws here, before garbage is judged
         if (magic != MAGIC) {
             throw invalid(where, magic == 0
                     ? "the " + noun + " holds no pool (its first 8 bytes are zero); format it with MemoryPool.format "
@@ -109,36 +151,52 @@ record PoolHeader(long blockSize, long blockCount, long dataOffset) {
                     : "the " + noun + " holds something other than a pool: magic 0x" + Long.toHexString(magic)
                             + " where a pool has 0x" + Long.toHexString(MAGIC) + " (\"MMANPOOL\")");
         }
-        int version = memory.get(ValueLayout.JAVA_INT, VERSION_OFFSET);
         if (version != VERSION) {
             throw invalid(where, "the pool has layout version " + version + ", this library reads version "
                     + VERSION + " (PoolLayout.VERSION); attach with the mman release that formatted it, or format "
                     + "the " + noun + " again while no process uses it");
         }
-        long blockSize = (long) LONG.get(memory, BLOCK_SIZE_OFFSET);
-        long blockCount = (long) LONG.get(memory, BLOCK_COUNT_OFFSET);
-        long bitmapOffset = (long) LONG.get(memory, BITMAP_START_OFFSET);
-        long dataOffset = (long) LONG.get(memory, DATA_START_OFFSET);
-        long stored = (long) LONG.get(memory, CHECKSUM_OFFSET);
-        if (stored != PoolLayout.checksum(version, blockSize, blockCount, bitmapOffset, dataOffset)) {
-            throw invalid(where, "the pool header is corrupt: its checksum does not match (block size "
-                    + blockSize + ", block count " + blockCount + ", data offset " + dataOffset
+        String fields = "block size " + blockSize + ", block count " + blockCount + ", bitmap at " + bitmapOffset
+                + ", owner table at " + ownersOffset + ", data at " + dataOffset;
+        if (stored != PoolLayout.checksum(version, blockSize, blockCount, bitmapOffset, ownersOffset, dataOffset)) {
+            throw invalid(where, "the pool header is corrupt: its checksum does not match (" + fields
                     + "); something overwrote the first " + HEADER_BYTES + " bytes; format the " + noun + " again");
         }
-        PoolHeader header = new PoolHeader(blockSize, blockCount, dataOffset);
-        if (blockSize < MIN_BLOCK_SIZE || blockSize % MIN_BLOCK_SIZE != 0 || blockCount < 1
-                || bitmapOffset != HEADER_BYTES || dataOffset % MIN_BLOCK_SIZE != 0
-                || dataOffset < HEADER_BYTES + header.bitmapWords() * Long.BYTES) {
-            throw invalid(where, "the pool header is corrupt: block size " + blockSize + ", block count "
-                    + blockCount + ", bitmap at " + bitmapOffset + ", data at " + dataOffset
-                    + " do not describe a pool; format the " + noun + " again");
+        String problem = geometryProblem(blockSize, blockCount, bitmapOffset, ownersOffset, dataOffset);
+        if (problem != null) {
+            throw invalid(where, "the pool header is corrupt: " + fields + " do not describe a pool (" + problem
+                    + "); format the " + noun + " again");
         }
-        if (Math.multiplyHigh(blockCount, blockSize) != 0 || header.end() < 0 || header.end() > memory.byteSize()) {
+        PoolHeader header = new PoolHeader(blockSize, blockCount, ownersOffset, dataOffset);
+        if (!fits(blockSize, blockCount, size)) {
             throw invalid(where, "the pool header describes " + blockCount + " blocks of " + blockSize
-                    + " bytes from offset " + dataOffset + ", more than the " + memory.byteSize()
-                    + "-byte " + noun + " holds; attach to the whole " + noun + " the pool was formatted in");
+                    + " bytes from offset " + dataOffset + ", more than the " + size + "-byte " + noun
+                    + " holds; attach to the whole " + noun + " the pool was formatted in");
         }
         return header;
+    }
+
+    /** What makes these fields something {@code format} never writes, or null when nothing does. */
+    private static String geometryProblem(long blockSize, long blockCount, long bitmapOffset, long ownersOffset,
+            long dataOffset) {
+        if (blockSize < MIN_BLOCK_SIZE || blockSize % MIN_BLOCK_SIZE != 0) {
+            return "the block size is not a positive multiple of 8";
+        }
+        if (blockCount < 1 || blockCount > Long.MAX_VALUE / 16) {
+            return "the block count is not between 1 and " + Long.MAX_VALUE / 16;
+        }
+        if (bitmapOffset != HEADER_BYTES) {
+            return "the bitmap starts at " + HEADER_BYTES + " in every pool";
+        }
+        long ownersStart = PoolLayout.ownersStart(blockCount);
+        if (ownersOffset != ownersStart) {
+            return "the owner table of " + blockCount + " blocks starts at " + ownersStart;
+        }
+        long dataStart = PoolLayout.dataStart(blockSize, blockCount);
+        if (dataOffset != dataStart) {
+            return "block 0 of " + blockCount + " blocks of " + blockSize + " bytes starts at " + dataStart;
+        }
+        return null;
     }
 
     private static MMapInvalidParameterException invalid(String where, String problem) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.mman.MMapException;
 import dev.mman.SharedMemory;
+import dev.mman.internal.ProcessIdentity;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mman.MMapInvalidParameterException;
 import dev.mman.MemoryMap;
 import dev.mman.Mman;
+import dev.mman.internal.ProcessIdentity;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mman.MMapInvalidParameterException;
 import dev.mman.MemoryMap;
 import dev.mman.Mman;
+import dev.mman.internal.ProcessIdentity;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.time.Duration;

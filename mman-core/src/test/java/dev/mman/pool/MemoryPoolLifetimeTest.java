@@ -30,13 +30,14 @@ class MemoryPoolLifetimeTest {
     void everyUseAfterCloseOrMprotectThrowsInsteadOfFaulting() {
         ChildResult result = ChildJvm.in(dir).run(PoolAfterCloseScenario.class).assertCleanExit();
         for (String label : List.of("closed-view-read", "closed-view-write", "closed-tryAllocate", "closed-free",
-                "closed-view", "closed-available", "protected-view-write", "protected-tryAllocate",
-                "protected-free")) {
+                "closed-view", "closed-available", "closed-reclaimDead", "closed-allocate", "protected-view-write",
+                "protected-tryAllocate", "protected-free", "protected-reclaimDead")) {
             String message = Caught.assertCaught(result, label, IllegalStateException.class);
             assertTrue(message.contains("closed"), label + ": " + message);
         }
         String attach = Caught.assertCaught(result, "closed-attach", MMapException.class);
         assertTrue(attach.contains("the mapping is closed"), attach);
+        assertTrue(result.line("CLOSED-POOL ").contains("closed"), "toString works after close");
         result.line("SURVIVED");
     }
 

@@ -37,7 +37,7 @@ class MemoryPoolTest {
         try (MemoryMap map = MemoryMap.createAnonymous(256 * 1024)) {
             MemoryPool pool = MemoryPool.format(map, blockSize);
             long capacity = pool.capacity();
-            assertTrue(capacity * blockSize > 256 * 1024 - 2 * 4096 - capacity / 8 - 64 - blockSize,
+            assertTrue(capacity * (blockSize + 8) > 256 * 1024 - 2 * 4096 - capacity / 8 - 64 - blockSize,
                     "the pool wastes space: " + pool);
             long alignment = Math.min(Long.lowestOneBit(blockSize), 4096);
             Set<Long> seen = new HashSet<>();
@@ -48,8 +48,8 @@ class MemoryPoolTest {
                 long offset = pool.allocate();
                 assertTrue(seen.add(offset), "offset " + offset + " handed out twice");
                 assertEquals(0, (map.address() + offset) % alignment, "offset " + offset);
-                assertTrue(offset >= PoolLayout.HEADER_BYTES + (capacity + 7) / 8 && offset + blockSize <= map.size(),
-                        "offset " + offset + " overlaps the header, the bitmap or the end");
+                assertTrue(offset >= PoolLayout.ownerWordOffset(capacity, capacity) && offset + blockSize <= map.size(),
+                        "offset " + offset + " overlaps the header, the bitmap, the owner table or the end");
             }
             assertEquals(0, pool.available());
             assertEquals(MemoryPool.FULL, pool.tryAllocate());
@@ -231,50 +231,16 @@ class MemoryPoolTest {
     }
 
     @Test
-    void attachExplainsWhyAHeaderIsNotAPool() {
-        try (MemoryMap map = MemoryMap.createAnonymous(8192)) {
-            assertAttachRefused(map, "its first 8 bytes are zero");
-
-            map.write("not a pool, a text".getBytes(), 0);
-            assertAttachRefused(map, "something other than a pool");
-
-            MemoryPool.format(map, 64);
-            MemoryPool.attach(map);
-            map.asSegment().set(JAVA_INT, 8, 2);
-            assertAttachRefused(map, "layout version 2, this library reads version 1");
-
-            MemoryPool.format(map, 64);
-            map.asSegment().set(JAVA_LONG, 24, 100_000L); // block count, behind the checksum's back
-            assertAttachRefused(map, "checksum does not match");
-
-            MemoryPool.format(map, 64);
-            map.asSegment().set(JAVA_LONG, 48, 0L); // the checksum itself
-            assertAttachRefused(map, "checksum does not match");
-        }
-        try (MemoryMap tiny = MemoryMap.createAnonymous(40)) {
-            assertAttachRefused(tiny, "fewer than the 64-byte pool header");
-        }
-    }
-
-    @Test
-    void attachRefusesAConsistentlyChecksummedHeaderWithImpossibleGeometry() {
-        try (MemoryMap map = MemoryMap.createAnonymous(8192)) {
-            new PoolHeader(64, 10, 16).writeTo(map.asSegment()); // data inside the bitmap
-            assertAttachRefused(map, "do not describe a pool");
-            new PoolHeader(60, 10, 128).writeTo(map.asSegment()); // blocks not 8-byte aligned
-            assertAttachRefused(map, "do not describe a pool");
-            new PoolHeader(64, 1000, 256).writeTo(map.asSegment());
-            assertAttachRefused(map, "more than the 8192-byte mapping holds");
-        }
-    }
-
-    @Test
-    void attachToAShorterMappingOfThePoolIsRefused() throws IOException {
-        Path file = Files.write(dir.resolve("pool"), new byte[64 * 1024]);
-        try (MemoryMap whole = mapShared(file, 64 * 1024); MemoryMap prefix = mapShared(file, 4096)) {
-            MemoryPool.format(whole, 64);
-            assertAttachRefused(prefix, "more than the 4096-byte mapping holds");
-        }
+    void toStringNeverThrowsNorTouchesTheMemory() {
+        MemoryMap map = MemoryMap.createAnonymous(8192);
+        MemoryPool pool = MemoryPool.format(map, 64);
+        Arena arena = Arena.ofShared();
+        MemoryPool inSegment = MemoryPool.format(arena.allocate(8192, 64), 64);
+        map.close();
+        arena.close();
+        assertTrue(pool.toString().startsWith("MemoryPool[112 blocks of 64 bytes from offset 1024 in MemoryMap["),
+                pool.toString());
+        assertTrue(inSegment.toString().contains("in a 8192-byte segment"), inSegment.toString());
     }
 
     @Test
@@ -337,6 +303,7 @@ class MemoryPoolTest {
         assertThrows(IllegalStateException.class, () -> pool.free(block));
         assertThrows(IllegalStateException.class, () -> pool.view(block));
         assertThrows(IllegalStateException.class, pool::available);
+        assertThrows(IllegalStateException.class, pool::reclaimDead);
         assertThrows(IllegalStateException.class, () -> view.get(JAVA_LONG, 0));
         assertThrows(IllegalStateException.class, () -> MemoryPool.attach(memory));
     }
@@ -349,12 +316,5 @@ class MemoryPoolTest {
     private static void assertSegmentRefused(org.junit.jupiter.api.function.Executable call, String why) {
         MMapInvalidParameterException refused = assertThrows(MMapInvalidParameterException.class, call);
         assertTrue(refused.getMessage().contains(why), refused.getMessage());
-    }
-
-    private static void assertAttachRefused(MemoryMap map, String why) {
-        MMapInvalidParameterException refused = assertThrows(MMapInvalidParameterException.class,
-                () -> MemoryPool.attach(map));
-        assertTrue(refused.getMessage().startsWith("MemoryPool.attach(") && refused.getMessage().contains(why),
-                refused.getMessage());
     }
 }

@@ -34,6 +34,9 @@ public final class PoolAfterCloseScenario {
         Caught.report("closed-free", () -> pool.free(block));
         Caught.report("closed-view", () -> pool.view(block));
         Caught.report("closed-available", pool::available);
+        Caught.report("closed-reclaimDead", pool::reclaimDead);
+        Caught.report("closed-allocate", pool::allocate);
+        System.out.println("CLOSED-POOL " + pool);
         Caught.report("closed-attach", () -> MemoryPool.attach(closed));
 
         try (MemoryMap readOnly = MemoryMap.createAnonymous(8192)) {
@@ -44,6 +47,7 @@ public final class PoolAfterCloseScenario {
             Caught.report("protected-view-write", () -> writable.set(JAVA_LONG, 0, 1L));
             Caught.report("protected-tryAllocate", before::tryAllocate);
             Caught.report("protected-free", () -> before.free(held));
+            Caught.report("protected-reclaimDead", before::reclaimDead);
         }
         System.out.println("SURVIVED");
     }

@@ -15,9 +15,14 @@ import dev.mman.Mman;
 import dev.mman.PageCache;
 import dev.mman.SharedMemory;
 import dev.mman.SystemInfo;
+import dev.mman.ipc.LockLayout;
+import dev.mman.ipc.MpscRingBuffer;
 import dev.mman.ipc.SharedLock;
+import dev.mman.ipc.SpscRingBuffer;
 import dev.mman.pool.MemoryPool;
+import dev.mman.pool.PoolLayout;
 import dev.mman.testing.Caught;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -58,11 +63,7 @@ public final class DeniedAccessProbe {
                     System.out.println("RECORDS " + records.count());
                 }
             });
-            Caught.report("pool", () -> {
-                try (MemoryMap m = MemoryMap.createAnonymous(MemoryPool.requiredSize(64, 10))) {
-                    System.out.println("POOL " + MemoryPool.format(m, 64).capacity());
-                }
-            });
+            Caught.report("pool", DeniedAccessProbe::pool);
             onAnonymous("mprotect", m -> m.mprotect(PROT_READ));
             onAnonymous("mlock", MemoryMap::mlock);
             onAnonymous("madvise", m -> m.madvise(Advice.WILLNEED));
@@ -76,14 +77,48 @@ public final class DeniedAccessProbe {
             Caught.report("evict", () -> PageCache.evict(file));
             Caught.report("pageSize", Mman::pageSize);
             Caught.report("systemInfo", SystemInfo::lockedMemoryLimit);
-            try (MemoryMap m = MemoryMap.createAnonymous(4096)) {
-                SharedLock.format(m, 0).lock();
-                Caught.report("ipc", () -> { });
-            } catch (Throwable failure) {
-                Caught.report("ipc", rootMmapException(failure));
-            }
+            ipc();
         } finally {
             Files.delete(file);
+        }
+    }
+
+    /**
+     * A pool's whole life on the fallback mapping: its owner table names this process (on Linux
+     * read from /proc, without native calls), and a block held by a process that does not exist
+     * comes back. Prints the capacity, the free blocks, and how many came back.
+     */
+    private static void pool() {
+        long blockSize = 64;
+        try (MemoryMap m = MemoryMap.createAnonymous(MemoryPool.requiredSize(blockSize, 10))) {
+            MemoryPool pool = MemoryPool.format(m, blockSize);
+            pool.allocate();
+            long orphan = pool.tryAllocate();
+            pool.free(pool.allocate());
+            long index = (orphan - PoolLayout.dataStart(blockSize, pool.capacity())) / blockSize;
+            long noSuchProcess = LockLayout.identity(Integer.MAX_VALUE, 1); // above any pid_max
+            m.asSegment().set(ValueLayout.JAVA_LONG, PoolLayout.ownerWordOffset(pool.capacity(), index),
+                    PoolLayout.ownerWord(noSuchProcess, PoolLayout.OWNER_HELD));
+            MemoryPool attached = MemoryPool.attach(m);
+            long reclaimed = attached.reclaimDead();
+            System.out.println("POOL " + attached.capacity() + " " + attached.available() + " " + reclaimed);
+        }
+    }
+
+    /**
+     * Every factory of {@code dev.mman.ipc}, each twice: each must throw the same MMapException,
+     * never an error from a class that failed to initialize.
+     */
+    private static void ipc() {
+        try (MemoryMap m = MemoryMap.createAnonymous(1 << 16)) {
+            for (String round : new String[] {"", "Again"}) {
+                Caught.report("lock" + round, () -> SharedLock.format(m, 0));
+                Caught.report("lockAttach" + round, () -> SharedLock.attach(m, 0));
+                Caught.report("spsc" + round, () -> SpscRingBuffer.format(m, 0, 4096));
+                Caught.report("spscAttach" + round, () -> SpscRingBuffer.attach(m, 0));
+                Caught.report("mpsc" + round, () -> MpscRingBuffer.format(m, 0, 4096));
+                Caught.report("mpscAttach" + round, () -> MpscRingBuffer.attach(m, 0));
+            }
         }
     }
 
@@ -96,15 +131,5 @@ public final class DeniedAccessProbe {
         try (MemoryMap m = MemoryMap.createAnonymous(4096)) {
             Caught.report(label, () -> call.call(m));
         }
-    }
-
-    /** The MMapException somewhere in a chain of causes, or the throwable itself when there is none. */
-    private static Throwable rootMmapException(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof MMapException) {
-                return t;
-            }
-        }
-        return failure;
     }
 }

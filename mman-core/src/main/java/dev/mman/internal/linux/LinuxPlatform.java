@@ -9,6 +9,7 @@ import dev.mman.Advice;
 import dev.mman.MMapException;
 import dev.mman.internal.NativeCalls;
 import dev.mman.internal.PortableBits;
+import dev.mman.internal.ProcessIdentity;
 import dev.mman.internal.SharedMemoryObject;
 import dev.mman.internal.posix.Native;
 import dev.mman.internal.posix.PosixPlatform;
@@ -21,7 +22,6 @@ import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -77,9 +77,6 @@ public final class LinuxPlatform extends PosixPlatform {
     static final long RESERVE_CHUNK = 16L << 20;
     private static final int ETIMEDOUT = 110;
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
-    /** In /proc/pid/stat, after the parenthesised command name: state is field 3, starttime field 22. */
-    private static final int STAT_STATE_INDEX = 0;
-    private static final int STAT_START_TIME_INDEX = 19;
 
     private final String arch;
     private final long sysFutex;
@@ -311,29 +308,10 @@ public final class LinuxPlatform extends PosixPlatform {
                 state -> (long) SYSCALL_MEMBARRIER.invokeExact(state, sysMembarrier, command, 0L, 0L)) == 0;
     }
 
+    /** Read from {@code /proc/<pid>/stat}, a plain file, as {@link ProcessIdentity} reads it without native access. */
     @Override
     public long processStartTime(long pid) {
-        String stat;
-        try {
-            stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-        } catch (NoSuchFileException gone) {
-            return -1;
-        } catch (IOException e) {
-            // A process that exits while its stat file is read fails the read with ESRCH
-            // ("No such process") instead of NoSuchFileException: its /proc entry is gone by now.
-            if (!Files.exists(Path.of("/proc", Long.toString(pid)))) {
-                return -1;
-            }
-            throw new MMapException("cannot read /proc/" + pid + "/stat to see whether process " + pid
-                    + " is alive: " + e, e);
-        }
-        // The command name may hold spaces and parentheses, so the fields start after the last ')'.
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        String processState = fields[STAT_STATE_INDEX];
-        if (processState.equals("Z") || processState.equals("X")) {
-            return -1;
-        }
-        return Long.parseLong(fields[STAT_START_TIME_INDEX]);
+        return ProcessIdentity.startTime(pid);
     }
 
     @Override
