@@ -116,33 +116,59 @@ final class FileChecks {
         }
     }
 
-    /** Makes {@code file} at least {@code length} bytes long; a longer file is left alone. */
-    static void extend(Platform platform, Path file, long length) {
+    /**
+     * Makes {@code file} at least {@code length} bytes long; a longer file is left alone.
+     *
+     * @return the length it had, for {@link #restoreLength}
+     */
+    static long extend(Platform platform, Path file, long length) {
         path(() -> "extend(" + file + ", " + length + ")", file);
         int fd = platform.openFile(file, true);
         try {
-            if (platform.openedFileSize(fd) < length) {
+            long before = platform.openedFileSize(fd);
+            if (before < length) {
                 platform.truncate(fd, length);
             }
+            return before;
         } finally {
             platform.closeFile(fd);
         }
     }
 
     /** The same, through java.nio where the backend may not make native calls. */
-    static void extend(Backend backend, Path file, long length) {
+    static long extend(Backend backend, Path file, long length) {
         if (backend == Backend.NATIVE) {
-            extend(Platform.current(), file, length);
-            return;
+            return extend(Platform.current(), file, length);
         }
         path(() -> "extend(" + file + ", " + length + ")", file);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            if (channel.size() < length) {
+            long before = channel.size();
+            if (before < length) {
                 channel.write(ByteBuffer.allocate(1), length - 1); // the gap reads as zeros, as after ftruncate
             }
+            return before;
         } catch (IOException e) {
             throw new MMapException("extend(" + file + ", " + length + ") failed: " + e.getMessage()
                     + "; check that the file is writable and the disk has room", e);
+        }
+    }
+
+    /**
+     * Undoes {@link #extend} after a refused resize: a file that {@code extend} grew from
+     * {@code before} to {@code extended} bytes, and that nobody has resized since, gets its length
+     * back. A failure to do so is added to {@code refusal}, which the caller throws.
+     */
+    static void restoreLength(Path file, long before, long extended, RuntimeException refusal) {
+        if (before >= extended) {
+            return; // extend left the file alone
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            if (channel.size() == extended) {
+                channel.truncate(before);
+            }
+        } catch (IOException | RuntimeException e) {
+            refusal.addSuppressed(new MMapException("the file " + file + " stays " + extended + " bytes long, not "
+                    + before + " as before the resize (" + e + "); truncate it yourself", e));
         }
     }
 }

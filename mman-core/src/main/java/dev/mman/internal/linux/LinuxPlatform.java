@@ -71,6 +71,7 @@ public final class LinuxPlatform extends PosixPlatform {
     private static final int EAGAIN = 11;
     private static final int ENOMEM = 12;
     private static final int EINVAL = 22;
+    private static final int EFAULT = 14;
     private static final int EFBIG = 27;
     private static final int EOPNOTSUPP = 95;
     /** How much one posix_fallocate reserves once a signal has interrupted a larger one. */
@@ -124,9 +125,13 @@ public final class LinuxPlatform extends PosixPlatform {
 
     @Override
     public long remap(long address, long oldSize, long newSize) {
-        return call(() -> String.format("mremap(0x%x, %d, %d, MREMAP_MAYMOVE)", address, oldSize, newSize),
-                errno -> errno == 12 ? "the process ran out of address space or of mappings" : null, true,
+        // EFAULT: the kernel grows one VMA, and madvise or mlock of part of the range split it.
+        long moved = call(() -> String.format("mremap(0x%x, %d, %d, MREMAP_MAYMOVE)", address, oldSize, newSize),
+                errno -> errno == ENOMEM ? "the process ran out of address space or of mappings, or the kernel's "
+                        + "commit limit refused to grow a private writable mapping (vm.overcommit_memory)" : null, true,
+                errno -> errno == EFAULT,
                 state -> (long) MREMAP.invokeExact(state, address, oldSize, newSize, MREMAP_MAYMOVE));
+        return moved == -1 ? REMAP_SPLIT : moved;
     }
 
     @Override
