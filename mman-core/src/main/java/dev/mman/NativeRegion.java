@@ -82,8 +82,8 @@ record NativeRegion(Platform platform, long address, long size, MappingLease lea
     }
 
     @Override
-    public byte[] residency() {
-        return platform.residency(address, size);
+    public byte[] residency(long offset, long length) {
+        return platform.residency(address + offset, length);
     }
 
     @Override

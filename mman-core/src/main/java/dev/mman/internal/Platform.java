@@ -221,7 +221,7 @@ public interface Platform {
         } catch (IOException missing) {
             return OpenedFile.MISSING;
         }
-        FileStatus.Kind kind = FileStatus.Kind.of(attributes);
+        FileStatus.Kind kind = FileStatus.Kind.of(path, attributes);
         if (kind != FileStatus.Kind.REGULAR) {
             return new OpenedFile(-1, new FileStatus(kind, 0, false, false));
         }

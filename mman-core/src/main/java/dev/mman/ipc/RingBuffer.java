@@ -372,11 +372,15 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
      * Describes the ring: kind, offset, capacity and positions; it never throws, and says so when
      * the memory can no longer be read.
      *
-     * @return for example {@code SpscRingBuffer[offset 0, capacity 65536, head 128, tail 256]}
+     * @return for example {@code SpscRingBuffer[offset 0, capacity 65536, head 128, tail 256]}, or
+     *     {@code SpscRingBuffer[offset 0, capacity 65536, closed]} once its memory was closed
      */
     @Override
     public String toString() {
         String start = getClass().getSimpleName() + "[offset " + guard.offset() + ", capacity " + capacity;
+        if (guard.closed()) {
+            return start + ", closed]";
+        }
         try {
             return start + ", head " + (long) LONG.getVolatile(meta, HEAD_OFFSET) + ", tail "
                     + (long) LONG.getVolatile(meta, TAIL_OFFSET) + "]";
