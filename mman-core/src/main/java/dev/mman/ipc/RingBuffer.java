@@ -128,8 +128,8 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
      * @param sourceOffset where the payload starts in {@code source}
      * @param length the payload length, from 0 to {@link #maxMessageLength()}
      * @return false when the ring is too full right now
-     * @throws dev.mman.MMapInvalidParameterException when the type or length is out of range
-     * @throws IndexOutOfBoundsException when the payload lies outside {@code source}
+     * @throws dev.mman.MMapInvalidParameterException when the type or length is out of range, or the
+     *     payload does not lie inside {@code source}
      * @throws CorruptStructureException when the ring holds a value no correct peer writes
      * @throws MMapException when the shared object no longer covers the ring
      */
@@ -161,7 +161,8 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
      * @param sourceOffset where the payload starts in {@code source}
      * @param length the payload length, from 0 to {@link #maxMessageLength()}
      * @throws InterruptedException when the thread is interrupted while the ring is full
-     * @throws dev.mman.MMapInvalidParameterException when the type or length is out of range
+     * @throws dev.mman.MMapInvalidParameterException when the type or length is out of range, or the
+     *     payload does not lie inside {@code source}
      * @throws ConsumerDiedException when the ring is full and its consumer process has exited
      * @throws CorruptStructureException when the ring holds a value no correct peer writes
      * @throws MMapException when the shared object no longer covers the ring
@@ -201,7 +202,11 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
     boolean tryWrite(int type, MemorySegment source, long sourceOffset, int length, Runnable beforeCommit) {
         Objects.requireNonNull(source, "source");
         checkRecord(type, length);
-        Objects.checkFromIndexSize(sourceOffset, length, source.byteSize());
+        if (sourceOffset < 0 || sourceOffset > source.byteSize() - length) {
+            throw Regions.invalid("tryWrite: source offset " + sourceOffset + " + length " + length + " does not lie "
+                    + "inside the " + source.byteSize() + "-byte source segment; pass an offset from 0 to "
+                    + Math.max(0, source.byteSize() - length));
+        }
         int recordLength = HEADER_BYTES + length;
         try {
             long index = claim(alignedLength(recordLength));
