@@ -116,8 +116,9 @@ final class Regions {
             }
         }
         if (offset > size - bytes) {
-            String fix = bytes > size ? "the structure needs " + bytes + " bytes; " + remedy + " " + bytes + " bytes"
-                    : offset <= Long.MAX_VALUE - bytes ? remedy + " " + (offset + bytes) + " bytes"
+            // offset + bytes overflows near Long.MAX_VALUE: then name an offset that fits instead.
+            String fix = offset <= Long.MAX_VALUE - bytes ? remedy + " " + (offset + bytes) + " bytes"
+                    : bytes > size ? "the structure needs " + bytes + " bytes from a small offset"
                     : "the last offset that fits is " + (size - bytes) / ALIGNMENT * ALIGNMENT;
             throw invalid(call + ": offset " + offset + " + " + bytes + " bytes ends past the end of the " + size
                     + "-byte " + noun + "; " + fix);
