@@ -1,5 +1,6 @@
 package dev.mman;
 
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
@@ -17,6 +18,7 @@ final class AsyncMapping {
     private AsyncMapping() {}
 
     static CompletableFuture<MemoryMap> start(Supplier<MemoryMap> create, Executor executor) {
+        Objects.requireNonNull(executor, "executor");
         CompletableFuture<MemoryMap> future = new CompletableFuture<>();
         executor.execute(() -> {
             if (future.isDone()) {

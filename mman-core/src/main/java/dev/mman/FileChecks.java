@@ -39,7 +39,7 @@ final class FileChecks {
         } catch (IOException missing) {
             throw missing(call, file);
         }
-        kind(call, file::toString, FileStatus.Kind.of(attributes));
+        kind(call, file::toString, FileStatus.Kind.of(file, attributes));
     }
 
     /**
@@ -74,9 +74,11 @@ final class FileChecks {
         switch (kind) {
             case DIRECTORY -> throw Arguments.invalid(call.get() + ": " + name.get() + " is a directory; map a "
                     + "regular file");
+            case REGULAR -> { }
             case OTHER -> throw Arguments.invalid(call.get() + ": " + name.get() + " is not a regular file; mman "
                     + "maps regular files only");
-            case REGULAR -> { }
+            default -> throw Arguments.invalid(call.get() + ": " + name.get() + " is " + kind.noun() + ", not a "
+                    + "regular file; mman maps regular files only");
         }
     }
 
@@ -116,33 +118,86 @@ final class FileChecks {
         }
     }
 
-    /** Makes {@code file} at least {@code length} bytes long; a longer file is left alone. */
-    static void extend(Platform platform, Path file, long length) {
+    /**
+     * Makes {@code file} at least {@code length} bytes long; a longer file is left alone.
+     *
+     * @return the length it had, for {@link #restoreLength}
+     */
+    static long extend(Platform platform, Path file, long length) {
         path(() -> "extend(" + file + ", " + length + ")", file);
         int fd = platform.openFile(file, true);
         try {
-            if (platform.openedFileSize(fd) < length) {
+            long before = platform.openedFileSize(fd);
+            if (before < length) {
                 platform.truncate(fd, length);
             }
+            return before;
         } finally {
             platform.closeFile(fd);
         }
     }
 
     /** The same, through java.nio where the backend may not make native calls. */
-    static void extend(Backend backend, Path file, long length) {
+    static long extend(Backend backend, Path file, long length) {
         if (backend == Backend.NATIVE) {
-            extend(Platform.current(), file, length);
-            return;
+            return extend(Platform.current(), file, length);
         }
         path(() -> "extend(" + file + ", " + length + ")", file);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            if (channel.size() < length) {
+            long before = channel.size();
+            if (before < length) {
                 channel.write(ByteBuffer.allocate(1), length - 1); // the gap reads as zeros, as after ftruncate
             }
+            return before;
         } catch (IOException e) {
             throw new MMapException("extend(" + file + ", " + length + ") failed: " + e.getMessage()
                     + "; check that the file is writable and the disk has room", e);
         }
+    }
+
+    /**
+     * Undoes {@link #extend} after a refused resize: a file that {@code extend} grew from
+     * {@code before} to {@code extended} bytes, and that nobody has resized since, gets its length
+     * back. A failure to do so is added to {@code refusal}, which the caller throws.
+     */
+    static void restoreLength(Path file, long before, long extended, RuntimeException refusal) {
+        if (before >= extended) {
+            return; // extend left the file alone
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            if (channel.size() == extended) {
+                channel.truncate(before);
+            }
+        } catch (IOException | RuntimeException e) {
+            refusal.addSuppressed(new MMapException("the file " + file + " stays " + extended + " bytes long, not "
+                    + before + " as before the resize (" + e + "); truncate it yourself", e));
+        }
+    }
+
+    /**
+     * Why an access to a mapping of {@code size} bytes at {@code fileOffset} of {@code file} (null
+     * for memory without a path) faulted, judged by the file's length now: a file shorter than the
+     * mapping was truncated; one that still covers it had no space for the page (a write into a
+     * hole of a sparse file on a full file system).
+     */
+    static String faultReason(Path file, long fileOffset, long size) {
+        if (file == null) {
+            return "the object behind it is shorter than the mapping (was it truncated while mapped?), or there was "
+                    + "no space left for the page (a full file system or /dev/shm)";
+        }
+        long length;
+        try {
+            length = Files.size(file);
+        } catch (IOException gone) {
+            return "the backing file cannot be examined any more (" + gone + "); it was probably truncated or removed";
+        }
+        long end = fileOffset + size;
+        if (length < end) {
+            return "the backing file is now " + length + " bytes, shorter than the mapping's end at " + end
+                    + " (was it truncated while mapped?). Extend the file again or map a shorter range";
+        }
+        return "the backing file still covers the mapping (" + length + " bytes), so the kernel had no space for the "
+                + "page: the file system is full (writing into a hole of a sparse file needs free space). Free some "
+                + "space, or allocate the file's blocks before mapping it";
     }
 }

@@ -79,9 +79,10 @@ final class MapFactory {
     }
 
     /**
-     * {@link MemoryMap#resize}: one {@code mremap} where the platform moves mappings in place,
-     * otherwise the file mapped again at the new size. Either way the old mapping ends only once
-     * its successor exists, so that a refusal leaves it as it was.
+     * {@link MemoryMap#resize}: one {@code mremap} where the platform moves mappings in place and
+     * the kernel still holds the range as one mapping, otherwise the file mapped again at the new
+     * size. Either way the old mapping ends only once its successor exists, and a refusal gives the
+     * file back the length it had, so that it leaves everything as it was.
      */
     static MemoryMap resized(MemoryMap map, long newSize) {
         String call = "resize(" + newSize + ")";
@@ -91,19 +92,37 @@ final class MapFactory {
                 throw new MMapException(call + " on " + map + ": only a mapping created from a Path can be resized; "
                         + "map the file by path, or map a new range yourself");
             }
-            if (!(map.region instanceof NativeRegion mapped) || !mapped.platform().remapsInPlace()) {
-                return mapAgain(map, call, e, newSize);
+            if (map.fileOffset > Long.MAX_VALUE - newSize) {
+                throw Arguments.invalid(call + " on " + map + ": the file offset " + map.fileOffset + " + size "
+                        + newSize + " overflows a 64-bit file position");
             }
-            FileChecks.extend(mapped.platform(), map.file, map.fileOffset + newSize);
-            // mremap leaves nothing behind at the old addresses: the late accesses must be over first.
-            NativeRegion moved = map.guard.handOver(() -> call, e, UNCHANGED, false, () -> mapped.remap(newSize));
-            return new MemoryMap(moved, newSize, e.prot(), map.flags, map.source, map.file, map.fileOffset);
+            Backend backend = map.region.backend();
+            long end = map.fileOffset + newSize;
+            long before = FileChecks.extend(backend, map.file, end);
+            try {
+                if (map.region instanceof NativeRegion mapped && mapped.platform().remapsInPlace()) {
+                    try {
+                        // mremap leaves nothing behind at the old addresses: the late accesses must be over first.
+                        NativeRegion moved = map.guard.handOver(() -> call, e, UNCHANGED, false,
+                                () -> mapped.remap(newSize));
+                        return new MemoryMap(moved, newSize, e.prot(), map.flags, map.source, map.file,
+                                map.fileOffset);
+                    } catch (NativeRegion.SplitRegion split) {
+                        return mapAgain(map, call, map.guard.open(() -> call), newSize);
+                    }
+                }
+                return mapAgain(map, call, e, newSize);
+            } catch (RuntimeException refused) {
+                FileChecks.restoreLength(map.file, before, end, refused);
+                throw refused;
+            }
         });
     }
 
     /**
-     * Resizes without {@code mremap}: maps the file again at the new size, carries a private
-     * mapping's own changes across, and only then lets go of the old mapping.
+     * Resizes without {@code mremap}: maps the (extended) file again at the new size, carries a
+     * private mapping's own changes across, and only then lets go of the old mapping. The new
+     * mapping has no advice and no lock: the kernel keeps those per mapping.
      */
     private static MemoryMap mapAgain(MemoryMap map, String call, Epoch e, long newSize) {
         Backend backend = map.region.backend();
@@ -111,7 +130,6 @@ final class MapFactory {
         // cannot change rights, so there a read-only one never had any.
         boolean carry = (map.flags & MAP_PRIVATE) != 0 && e.allows(PROT_READ)
                 && (backend == Backend.NATIVE || e.allows(PROT_WRITE));
-        FileChecks.extend(backend, map.file, map.fileOffset + newSize);
         MemoryMap fresh = file(map.file, map.fileOffset, newSize, carry ? e.prot() | PROT_WRITE : e.prot(), map.flags,
                 backend);
         try {

@@ -9,9 +9,7 @@ import dev.mman.MappingGuard.Epoch;
 import dev.mman.internal.Flags;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.Objects;
@@ -551,29 +549,55 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
     }
 
     /**
-     * Which pages are in RAM now ({@code mincore}); bit {@code i} is the page at {@code i * pageSize()}.
+     * Which pages are in RAM now ({@code mincore}), as {@link #residency(long, long)} of the whole
+     * mapping; bit {@code i} is the page at {@code i * pageSize()}.
      *
      * @return one bit per page, set when resident
+     * @throws MMapInvalidParameterException when the mapping has more than {@code Integer.MAX_VALUE}
+     *     pages (8 TiB of 4 KiB pages), more than a {@link BitSet} holds: ask
+     *     {@link #residency(long, long)} for parts, or {@link #residentPages()} for the count
      * @throws UnsupportedOperationException on JDK and NIO
      */
     public BitSet residency() {
-        byte[] vector = guard.compute(() -> "residency()", e -> region.residency());
-        BitSet resident = new BitSet(vector.length);
-        for (int page = 0; page < vector.length; page++) {
-            if ((vector[page] & 1) != 0) {
-                resident.set(page);
-            }
+        return residency(0, size);
+    }
+
+    /**
+     * Which pages of part of the mapping are in RAM now ({@code mincore}; {@code QueryWorkingSetEx}
+     * on Windows). The pages are read a gigabyte at a time, so the native memory this needs stays
+     * small whatever the range.
+     *
+     * @param offset where the range starts, a multiple of {@link #pageSize()}
+     * @param length the length, at least 1, at most {@code Integer.MAX_VALUE} pages; the last page counts whole
+     * @return one bit per page of the range, set when resident; bit {@code i} is the page at
+     *     {@code offset + i * pageSize()}
+     * @throws MMapInvalidParameterException when the range is not inside the mapping, not
+     *     page-aligned, or has more pages than a {@link BitSet} holds (checked before anything is allocated)
+     * @throws UnsupportedOperationException on JDK and NIO
+     */
+    public BitSet residency(long offset, long length) {
+        Supplier<String> call = offset == 0 && length == size ? () -> "residency()"
+                : () -> "residency(" + offset + ", " + length + ")";
+        long pageSize = region.pageSize();
+        Arguments.controlRange(call, offset, length, size, pageSize);
+        long pages = Residency.pages(length, pageSize);
+        if (pages > Residency.MAX_PAGES) {
+            long most = Residency.MAX_PAGES / Residency.PAGES_PER_CALL * Residency.PAGES_PER_CALL * pageSize;
+            throw Arguments.invalid(call.get() + " on " + this + ": the range has " + pages + " pages, more than one "
+                    + "BitSet holds (" + Residency.MAX_PAGES + "); ask residency(offset, length) for at most " + most
+                    + " bytes at a time, or residentPages() for the count");
         }
-        return resident;
+        return guard.compute(call, e -> Residency.of(region, offset, length));
     }
 
     /**
      * {@return how many pages of the mapping are in RAM now, at most {@code ceil(size() / pageSize())}}
+     * It works for a mapping of any size: it counts a gigabyte at a time and keeps no bit set.
      *
      * @throws UnsupportedOperationException on JDK and NIO
      */
     public long residentPages() {
-        return residency().cardinality();
+        return guard.compute(() -> "residentPages()", e -> Residency.count(region, 0, size));
     }
 
     /**
@@ -594,29 +618,10 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
     }
 
     /**
-     * Why an access faulted, judged by the backing file's length now: a file shorter than the
-     * mapping was truncated; one that still covers it had no space for the page (a write into a
-     * hole of a sparse file on a full file system). {@code SharedMemory} knows its object instead.
+     * Why an access faulted ({@link FileChecks#faultReason}). {@code SharedMemory} knows its object instead.
      */
     String faultReason() {
-        if (file == null) {
-            return "the object behind it is shorter than the mapping (was it truncated while mapped?), or there was "
-                    + "no space left for the page (a full file system or /dev/shm)";
-        }
-        long length;
-        try {
-            length = Files.size(file);
-        } catch (IOException gone) {
-            return "the backing file cannot be examined any more (" + gone + "); it was probably truncated or removed";
-        }
-        long end = fileOffset + size;
-        if (length < end) {
-            return "the backing file is now " + length + " bytes, shorter than the mapping's end at " + end
-                    + " (was it truncated while mapped?). Extend the file again or map a shorter range";
-        }
-        return "the backing file still covers the mapping (" + length + " bytes), so the kernel had no space for the "
-                + "page: the file system is full (writing into a hole of a sparse file needs free space). Free some "
-                + "space, or allocate the file's blocks before mapping it";
+        return FileChecks.faultReason(file, fileOffset, size);
     }
 
     /**

@@ -82,8 +82,8 @@ record NativeRegion(Platform platform, long address, long size, MappingLease lea
     }
 
     @Override
-    public byte[] residency() {
-        return platform.residency(address, size);
+    public byte[] residency(long offset, long length) {
+        return platform.residency(address + offset, length);
     }
 
     @Override
@@ -96,10 +96,30 @@ record NativeRegion(Platform platform, long address, long size, MappingLease lea
         return true;
     }
 
-    /** The same memory at its new place and length, after {@code mremap}; it takes over this one's place in the budget. */
+    /**
+     * The same memory at its new place and length, after {@code mremap}; it takes over this one's place in the budget.
+     *
+     * @throws SplitRegion when the kernel no longer holds the range as one mapping; nothing changed
+     */
     NativeRegion remap(long newSize) {
         long moved = platform.remap(address, size, newSize);
+        if (moved == Platform.REMAP_SPLIT) {
+            throw new SplitRegion();
+        }
         lease.moved();
         return new NativeRegion(platform, moved, newSize, new MappingLease(platform, moved, newSize));
+    }
+
+    /**
+     * {@link #remap} could not grow the range because advice or a lock of part of it split it into
+     * several kernel mappings, and {@code mremap} grows only one. {@code MapFactory} catches it and
+     * maps the file again; it never leaves mman.
+     */
+    static final class SplitRegion extends MMapException {
+        private static final long serialVersionUID = 1L;
+
+        SplitRegion() {
+            super("mremap grows one kernel mapping, and this range is several");
+        }
     }
 }

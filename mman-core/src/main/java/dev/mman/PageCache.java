@@ -21,7 +21,8 @@ public final class PageCache {
      *
      * @param file a regular file
      * @throws MMapInvalidParameterException when the file is missing, a directory or not regular
-     * @throws MMapException when it cannot be opened or the kernel refuses
+     * @throws MMapException when it cannot be opened or the kernel refuses, such as for a file of
+     *     {@code /proc} or {@code /sys}, which has no page cache
      */
     public static void evict(Path file) {
         evict(file, 0, 0);

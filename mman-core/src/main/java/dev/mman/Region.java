@@ -56,7 +56,11 @@ sealed interface Region permits NativeRegion, JdkRegion, NioRegion {
      */
     void prefault(boolean forWrite);
 
-    default byte[] residency() {
+    /**
+     * Which pages of part of the region are resident: one byte per page, bit 0 set when resident.
+     * {@link Residency} asks for bounded parts, so that the vector stays small.
+     */
+    default byte[] residency(long offset, long length) {
         throw backend().unsupported("residency (mincore)");
     }
 

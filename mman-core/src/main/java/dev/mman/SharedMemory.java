@@ -4,6 +4,7 @@ import static dev.mman.Mman.MAP_SHARED;
 import static dev.mman.Mman.PROT_READ;
 import static dev.mman.Mman.PROT_WRITE;
 
+import dev.mman.internal.FileStatus;
 import dev.mman.internal.Platform;
 import java.time.Duration;
 import java.util.List;
@@ -188,7 +189,7 @@ public final class SharedMemory extends MemoryMap {
         }
         try {
             // A new object is empty by definition: only an existing one needs an fstat.
-            long existing = created ? 0 : platform.openedFileSize(fd);
+            long existing = created ? 0 : existingSize(platform, call, fd, canonical);
             if (existing == 0) {
                 platform.truncate(fd, size);
             } else if (existing != size) {
@@ -240,7 +241,7 @@ public final class SharedMemory extends MemoryMap {
         String canonical = SharedMemoryName.canonical(call, name, platform.sharedMemoryNameMax());
         int fd = openExisting(platform, call, canonical);
         try {
-            long size = platform.openedFileSize(fd);
+            long size = existingSize(platform, call, fd, canonical);
             if (size == 0) {
                 throw new MMapException(call + ": " + canonical + " is empty: its creator has not sized it yet "
                         + "(or was killed doing so); retry, or unlink it and create it again");
@@ -258,6 +259,20 @@ public final class SharedMemory extends MemoryMap {
         NativeRegion region = NativeRegion.map(platform, () -> "mapping shared memory " + canonical, size,
                 PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
         return new SharedMemory(region, size, canonical);
+    }
+
+    /**
+     * The length of an existing object. shm_open opens whatever holds the name, and another program
+     * may have put a FIFO or a device there, which has no length and cannot be mapped.
+     */
+    private static long existingSize(Platform platform, String call, int fd, String canonical) {
+        FileStatus status = platform.fileStatus(fd);
+        if (status == null || status.kind() != FileStatus.Kind.REGULAR) {
+            String what = status == null ? "not open any more" : status.kind().noun();
+            throw Arguments.invalid(call + ": " + canonical + " is " + what + ", not a shared-memory object (another "
+                    + "program made it where shared memory is kept); remove it, or pick another name");
+        }
+        return status.size();
     }
 
     private static int openExisting(Platform platform, String call, String canonical) {

@@ -56,7 +56,7 @@ class ClosedMappingTest {
                 refused("madvise(offset, length, advice)", () -> closed.madvise(0, PAGE, Advice.NORMAL), "madvise",
                         "closed"),
                 refused("residency", () -> closed.residency(), "residency()", "closed"),
-                refused("residentPages", () -> closed.residentPages(), "residency()", "closed"),
+                refused("residentPages", () -> closed.residentPages(), "residentPages()", "closed"),
                 refused("asSegment()", () -> closed.asSegment(), "asSegment()", "closed"),
                 refused("asSegment(dtype)", () -> closed.asSegment(ValueLayout.JAVA_INT), "asSegment()", "closed"),
                 refused("asByteBuffer", () -> closed.asByteBuffer(), "asSegment()", "closed"),

@@ -24,6 +24,12 @@ import java.util.List;
 public interface Platform {
 
     /**
+     * What {@link #remap} returns when the range spans several kernel mappings: {@code mremap}
+     * grows only one (it answers {@code EFAULT}), so the caller maps the file again instead.
+     */
+    long REMAP_SPLIT = 0;
+
+    /**
      * The platform in use, loaded on first call. It never throws: on an unsupported OS, or when
      * native access is denied, it is a stand-in whose first call throws an {@link MMapException}
      * that says why.
@@ -226,7 +232,7 @@ public interface Platform {
         } catch (IOException missing) {
             return OpenedFile.MISSING;
         }
-        FileStatus.Kind kind = FileStatus.Kind.of(attributes);
+        FileStatus.Kind kind = FileStatus.Kind.of(path, attributes);
         if (kind != FileStatus.Kind.REGULAR) {
             return new OpenedFile(-1, new FileStatus(kind, 0, false, false));
         }
@@ -368,12 +374,14 @@ public interface Platform {
 
     /**
      * Resizes a mapping, moving it when it cannot grow in place ({@code mremap} with
-     * {@code MREMAP_MAYMOVE}). The old address range is invalid afterwards.
+     * {@code MREMAP_MAYMOVE}). The old address range is invalid afterwards, unless this returns
+     * {@link #REMAP_SPLIT}.
      *
      * @param address the start of the mapping
      * @param oldSize its length
      * @param newSize the new length
-     * @return the new start
+     * @return the new start, or {@link #REMAP_SPLIT} when the range is no longer one kernel mapping
+     *     (advice or a lock of part of it split it) and so cannot grow; nothing changed then
      * @throws UnsupportedOperationException when the platform has no {@code mremap}
      */
     default long remap(long address, long oldSize, long newSize) {

@@ -13,7 +13,9 @@ final class Deadline {
 
     static long after(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
-        long nanos = timeout.compareTo(Duration.ofNanos(LONGEST_NANOS)) > 0 ? LONGEST_NANOS : timeout.toNanos();
+        // Duration.toNanos overflows beyond about 292 years either way: clamp before converting.
+        long nanos = timeout.isNegative() ? 0
+                : timeout.compareTo(Duration.ofNanos(LONGEST_NANOS)) > 0 ? LONGEST_NANOS : timeout.toNanos();
         return System.nanoTime() + nanos;
     }
 }

@@ -108,12 +108,20 @@ final class Regions {
                         + "makes the sum a multiple of %d", call, base + offset, noun, base, offset, ALIGNMENT,
                         ALIGNMENT, ALIGNMENT));
             }
-            throw invalid(call + ": offset " + offset + " is not a multiple of " + ALIGNMENT + "; use "
-                    + (offset - offset % ALIGNMENT) + " or " + (offset - offset % ALIGNMENT + ALIGNMENT));
+            long below = offset - offset % ALIGNMENT;
+            // Only offsets where the structure fits are worth suggesting; past those the range check speaks.
+            if (below <= size - bytes) {
+                throw invalid(call + ": offset " + offset + " is not a multiple of " + ALIGNMENT + "; use " + below
+                        + (below <= size - bytes - ALIGNMENT ? " or " + (below + ALIGNMENT) : ""));
+            }
         }
         if (offset > size - bytes) {
+            // offset + bytes overflows near Long.MAX_VALUE: then name an offset that fits instead.
+            String fix = offset <= Long.MAX_VALUE - bytes ? remedy + " " + (offset + bytes) + " bytes"
+                    : bytes > size ? "the structure needs " + bytes + " bytes from a small offset"
+                    : "the last offset that fits is " + (size - bytes) / ALIGNMENT * ALIGNMENT;
             throw invalid(call + ": offset " + offset + " + " + bytes + " bytes ends past the end of the " + size
-                    + "-byte " + noun + "; " + remedy + " " + (offset + bytes) + " bytes");
+                    + "-byte " + noun + "; " + fix);
         }
     }
 

@@ -129,8 +129,8 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
      * @param sourceOffset where the payload starts in {@code source}
      * @param length the payload length, from 0 to {@link #maxMessageLength()}
      * @return false when the ring is too full right now
-     * @throws dev.mman.MMapInvalidParameterException when the type or length is out of range
-     * @throws IndexOutOfBoundsException when the payload lies outside {@code source}
+     * @throws dev.mman.MMapInvalidParameterException when the type or length is out of range, or the
+     *     payload does not lie inside {@code source}
      * @throws CorruptStructureException when the ring holds a value no correct peer writes
      * @throws MMapException when the shared object no longer covers the ring
      */
@@ -162,7 +162,8 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
      * @param sourceOffset where the payload starts in {@code source}
      * @param length the payload length, from 0 to {@link #maxMessageLength()}
      * @throws InterruptedException when the thread is interrupted while the ring is full
-     * @throws dev.mman.MMapInvalidParameterException when the type or length is out of range
+     * @throws dev.mman.MMapInvalidParameterException when the type or length is out of range, or the
+     *     payload does not lie inside {@code source}
      * @throws ConsumerDiedException when the ring is full and its consumer process has exited
      * @throws CorruptStructureException when the ring holds a value no correct peer writes
      * @throws MMapException when the shared object no longer covers the ring
@@ -202,7 +203,11 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
     boolean tryWrite(int type, MemorySegment source, long sourceOffset, int length, Runnable beforeCommit) {
         Objects.requireNonNull(source, "source");
         checkRecord(type, length);
-        Objects.checkFromIndexSize(sourceOffset, length, source.byteSize());
+        if (sourceOffset < 0 || sourceOffset > source.byteSize() - length) {
+            throw Regions.invalid("tryWrite: source offset " + sourceOffset + " + length " + length + " does not lie "
+                    + "inside the " + source.byteSize() + "-byte source segment; pass an offset from 0 to "
+                    + Math.max(0, source.byteSize() - length));
+        }
         int recordLength = HEADER_BYTES + length;
         try {
             long index = claim(alignedLength(recordLength));
@@ -373,11 +378,15 @@ public abstract sealed class RingBuffer permits SpscRingBuffer, MpscRingBuffer {
      * Describes the ring: kind, offset, capacity and positions; it never throws, and says so when
      * the memory can no longer be read.
      *
-     * @return for example {@code SpscRingBuffer[offset 0, capacity 65536, head 128, tail 256]}
+     * @return for example {@code SpscRingBuffer[offset 0, capacity 65536, head 128, tail 256]}, or
+     *     {@code SpscRingBuffer[offset 0, capacity 65536, closed]} once its memory was closed
      */
     @Override
     public String toString() {
         String start = getClass().getSimpleName() + "[offset " + guard.offset() + ", capacity " + capacity;
+        if (guard.closed()) {
+            return start + ", closed]";
+        }
         try {
             return start + ", head " + (long) LONG.getVolatile(meta, HEAD_OFFSET) + ", tail "
                     + (long) LONG.getVolatile(meta, TAIL_OFFSET) + "]";

@@ -377,10 +377,14 @@ public final class SharedLock {
     /**
      * Describes the lock and who holds it.
      *
-     * @return for example {@code SharedLock[offset 0, held by pid 4242]}
+     * @return for example {@code SharedLock[offset 0, held by pid 4242]}, or
+     *     {@code SharedLock[offset 0, closed]} once its memory was closed
      */
     @Override
     public String toString() {
+        if (guard.closed()) {
+            return "SharedLock[offset " + offset + ", closed]";
+        }
         try {
             long owner = ProcessIdentity.pid(word.read());
             return "SharedLock[offset " + offset + ", " + (owner == 0 ? "free" : "held by pid " + owner) + "]";

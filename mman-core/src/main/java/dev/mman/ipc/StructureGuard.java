@@ -56,6 +56,11 @@ final class StructureGuard {
         }
     }
 
+    /** Whether the memory under the structure was let go of: its mapping closed, or its segment's arena. */
+    boolean closed() {
+        return !region.scope().isAlive();
+    }
+
     /** The slow paths' check, before a wait, a spin or a futex sleep. */
     void checkCovered(String call) {
         if (!covered()) {

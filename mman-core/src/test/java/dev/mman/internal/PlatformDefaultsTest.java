@@ -96,8 +96,8 @@ class PlatformDefaultsTest {
 
     @ParameterizedTest
     @MethodSource("platforms")
-    void deviceIsOther(Platform platform) {
-        opened(platform, Path.of("/dev/null"), false, o -> assertEquals(FileStatus.Kind.OTHER, o.status().kind()));
+    void deviceIsADevice(Platform platform) {
+        opened(platform, Path.of("/dev/null"), false, o -> assertEquals(FileStatus.Kind.DEVICE, o.status().kind()));
     }
 
     @ParameterizedTest
@@ -138,12 +138,12 @@ class PlatformDefaultsTest {
 
     /** Opening a FIFO for reading waits for a writer, unless the open does not wait. */
     @Test
-    void fifoIsOtherAndDoesNotBlock() throws Exception {
+    void fifoIsAFifoAndDoesNotBlock() throws Exception {
         Path fifo = dir.resolve("fifo");
         Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
         assertEquals(0, mkfifo.waitFor());
         Platform platform = Platform.current();
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> opened(platform, fifo, false,
-                o -> assertEquals(FileStatus.Kind.OTHER, o.status().kind())));
+                o -> assertEquals(FileStatus.Kind.FIFO, o.status().kind())));
     }
 }

@@ -67,7 +67,8 @@ class RingBufferTest {
         assertMessage(() -> ring.tryWrite(1, new byte[505]), "length 505 is outside 0..504, the most a record of "
                 + "this 4096-byte ring can carry; use a capacity of at least 8192");
         assertMessage(() -> ring.read((t, b, o, l) -> { }, 0), "limit 0 is not positive");
-        assertThrows(IndexOutOfBoundsException.class, () -> ring.tryWrite(1, MemorySegment.ofArray(new byte[4]), 2, 3));
+        assertMessage(() -> ring.tryWrite(1, MemorySegment.ofArray(new byte[4]), 2, 3),
+                "source offset 2 + length 3 does not lie inside the 4-byte source segment; pass an offset from 0 to 1");
     }
 
     @Test

@@ -231,7 +231,7 @@ public final class DarwinPlatform extends PosixPlatform implements WithoutLinuxE
     }
 
     @Override
-    protected String lockHint(int errno) {
+    protected String lockHint(int errno, long size) {
         return DarwinHints.lock(errno, lockedMemoryLimit());
     }
 

@@ -7,6 +7,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.mman.Advice;
 import dev.mman.MMapException;
+import dev.mman.internal.FileStatus;
 import dev.mman.internal.NativeCalls;
 import dev.mman.internal.PortableBits;
 import dev.mman.internal.ProcessIdentity;
@@ -23,9 +24,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -71,6 +75,9 @@ public final class LinuxPlatform extends PosixPlatform {
     private static final int EAGAIN = 11;
     private static final int ENOMEM = 12;
     private static final int EINVAL = 22;
+    private static final int EFAULT = 14;
+    /** Bit 14 of the capability sets: {@code CAP_IPC_LOCK}, which lifts {@code RLIMIT_MEMLOCK}. */
+    private static final long CAP_IPC_LOCK = 1L << 14;
     private static final int EFBIG = 27;
     private static final int EOPNOTSUPP = 95;
     /** How much one posix_fallocate reserves once a signal has interrupted a larger one. */
@@ -115,21 +122,37 @@ public final class LinuxPlatform extends PosixPlatform {
     }
 
     @Override
+    protected FileStatus.Kind sharedMemoryKind(String name) {
+        Path file = DEV_SHM.resolve(name.substring(1));
+        try {
+            return FileStatus.Kind.of(file, Files.readAttributes(file, BasicFileAttributes.class));
+        } catch (IOException gone) {
+            return null;
+        }
+    }
+
+    @Override
     public boolean remapsInPlace() {
         return true;
     }
 
     @Override
     public long remap(long address, long oldSize, long newSize) {
-        return call(() -> String.format("mremap(0x%x, %d, %d, MREMAP_MAYMOVE)", address, oldSize, newSize),
-                errno -> errno == 12 ? "the process ran out of address space or of mappings" : null, true,
+        // EFAULT: the kernel grows one VMA, and madvise or mlock of part of the range split it.
+        long moved = call(() -> String.format("mremap(0x%x, %d, %d, MREMAP_MAYMOVE)", address, oldSize, newSize),
+                errno -> errno == ENOMEM ? "the process ran out of address space or of mappings, or the kernel's "
+                        + "commit limit refused to grow a private writable mapping (vm.overcommit_memory)" : null, true,
+                errno -> errno == EFAULT,
                 state -> (long) MREMAP.invokeExact(state, address, oldSize, newSize, MREMAP_MAYMOVE));
+        return moved == -1 ? REMAP_SPLIT : moved;
     }
 
     @Override
     public void dropCache(int fd, long offset, long length) {
         String request = "posix_fadvise(" + fd + ", " + offset + ", " + length + ", POSIX_FADV_DONTNEED)";
-        call(() -> "fdatasync(" + fd + ")", NO_HINT, false, state -> (int) FDATASYNC.invokeExact(state, fd));
+        call(() -> "fdatasync(" + describeFd(fd) + ")", errno -> errno == EINVAL ? "it is not a regular file with a "
+                + "page cache: files of /proc, /sys and other pseudo file systems are made on each read, and "
+                + "have no cached pages to evict" : null, false, state -> (int) FDATASYNC.invokeExact(state, fd));
         // posix_fadvise returns the error number instead of setting errno, so the helper only makes the call.
         long error = call(() -> request, NO_HINT, false, NativeCalls.ANY,
                 state -> (int) POSIX_FADVISE.invokeExact(fd, offset, length, POSIX_FADV_DONTNEED));
@@ -327,21 +350,52 @@ public final class LinuxPlatform extends PosixPlatform {
             case 13 -> "the file's open mode does not allow this protection (MAP_SHARED with PROT_WRITE needs "
                     + "a file opened for reading and writing)";
             case 19 -> "this file system does not support memory mapping";
-            case 11 -> lockHint(errno);
+            case 11 -> lockHint(errno, 0);
             default -> null;
         };
     }
 
     @Override
-    protected String lockHint(int errno) {
-        if (errno != 12 && errno != 1 && errno != 11) {
+    protected String lockHint(int errno, long size) {
+        if (errno != ENOMEM && errno != 1 && errno != 11) {
             return null;
         }
         long limit = lockedMemoryLimit();
+        String notTheLimit = errno == ENOMEM ? limitIsNotTheCause(limit, size) : null;
+        if (notTheLimit != null) {
+            // As root, or within the limit, ENOMEM means that faulting the pages in failed.
+            return "the limit on locked memory is not the cause (" + notTheLimit + "): the pages could not be "
+                    + "faulted in. A full tmpfs or /dev/shm (see df), a file shorter than the mapping, or exhausted "
+                    + "RAM gives this; free space or memory, or lock less";
+        }
         return "locked memory is limited by RLIMIT_MEMLOCK (now "
                 + (limit == Long.MAX_VALUE ? "unlimited" : limit + " bytes")
                 + "): raise it with `ulimit -l`, a memlock line in /etc/security/limits.conf or LimitMEMLOCK= "
                 + "in a systemd unit, or grant the process CAP_IPC_LOCK";
+    }
+
+    /** Why RLIMIT_MEMLOCK cannot have refused locking {@code size} more bytes, or null when it may have. */
+    private static String limitIsNotTheCause(long limit, long size) {
+        try {
+            Map<String, String> status = new HashMap<>();
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                int colon = line.indexOf(':');
+                if (colon > 0) {
+                    status.put(line.substring(0, colon), line.substring(colon + 1).trim());
+                }
+            }
+            if ((Long.parseUnsignedLong(status.getOrDefault("CapEff", "0"), 16) & CAP_IPC_LOCK) != 0) {
+                return "this process has CAP_IPC_LOCK, which lifts RLIMIT_MEMLOCK";
+            }
+            if (limit == Long.MAX_VALUE) {
+                return "RLIMIT_MEMLOCK is unlimited";
+            }
+            long locked = Long.parseLong(status.getOrDefault("VmLck", "0 kB").replaceAll("[^0-9]", "")) * 1024;
+            return locked <= limit - size ? "RLIMIT_MEMLOCK is " + limit + " bytes and only " + locked
+                    + " were locked before" : null;
+        } catch (IOException | RuntimeException unreadable) {
+            return null;
+        }
     }
 
     @Override
@@ -349,6 +403,10 @@ public final class LinuxPlatform extends PosixPlatform {
         if (errno == 22 && (advice == Advice.POPULATE || advice == Advice.HUGEPAGE || advice == Advice.NOHUGEPAGE)) {
             return advice == Advice.POPULATE ? "MADV_POPULATE needs Linux 5.14 or newer"
                     : "this kernel has no transparent huge pages (CONFIG_TRANSPARENT_HUGEPAGE)";
+        }
+        if (errno == EINVAL && advice == Advice.DONTNEED) {
+            return "MADV_DONTNEED cannot drop pages that are locked (mlock): munlock() the range first; the kernel "
+                    + "also refuses it on huge-TLB pages (MAP_HUGETLB)";
         }
         if (advice == Advice.POPULATE && (errno == 14 || errno == 12)) {
             return "part of the range could not be faulted in: is the file shorter than the mapping, "

@@ -66,6 +66,8 @@ public abstract class PosixPlatform implements Platform {
     private final int enoent;
     private final int enotdir;
     private final int eisdir;
+    private final int enxio;
+    private final int einval;
     private final int eexist;
     private final int ebadf;
     private final int eacces;
@@ -109,6 +111,8 @@ public abstract class PosixPlatform implements Platform {
         enoent = errnos.number("ENOENT");
         enotdir = errnos.number("ENOTDIR");
         eisdir = errnos.number("EISDIR");
+        enxio = errnos.number("ENXIO");
+        einval = errnos.number("EINVAL");
         eexist = errnos.number("EEXIST");
         ebadf = errnos.number("EBADF");
         eacces = errnos.number("EACCES");
@@ -145,9 +149,10 @@ public abstract class PosixPlatform implements Platform {
      * What to add to a failed {@code mlock}'s message.
      *
      * @param errno the error
+     * @param size how many bytes were to be locked
      * @return the hint, or null
      */
-    protected abstract String lockHint(int errno);
+    protected abstract String lockHint(int errno, long size);
 
     /**
      * What to add to a failed {@code madvise}'s message.
@@ -219,7 +224,7 @@ public abstract class PosixPlatform implements Platform {
 
     @Override
     public void lock(long address, long size) {
-        call(() -> rangeRequest("mlock", address, size), this::lockHint, false,
+        call(() -> rangeRequest("mlock", address, size), errno -> lockHint(errno, size), false,
                 state -> (int) mlock.invokeExact(state, address, size));
     }
 
@@ -284,10 +289,12 @@ public abstract class PosixPlatform implements Platform {
         int mode = (writable ? PosixAbi.READ_WRITE : PosixAbi.READ_ONLY) | abi.closeOnExecFlag() | abi.noWaitFlags();
         MemorySegment name = Native.scratchString(path.toString());
         int fd = (int) call(() -> openRequest(path, writable), openHint(writable), false,
-                errno -> errno == enoent || errno == enotdir || errno == eisdir,
+                errno -> errno == enoent || errno == enotdir || errno == eisdir || errno == enxio,
                 state -> (int) open.invokeExact(state, name, mode, 0));
         if (fd == -1) {
-            return calls.lastCode() == eisdir ? OpenedFile.DIRECTORY : OpenedFile.MISSING;
+            int error = calls.lastCode();
+            // open answers ENXIO for a socket (and a device without its driver): say which it is, as the JDK backend does.
+            return error == eisdir ? OpenedFile.DIRECTORY : error == enxio ? OpenedFile.unopened(path) : OpenedFile.MISSING;
         }
         try {
             return new OpenedFile(fd, status(fd, true, writable));
@@ -380,8 +387,26 @@ public abstract class PosixPlatform implements Platform {
         return (int) call(() -> request, errno -> errno == eacces
                         ? "another user owns that name and its permissions do not let you in"
                         : errno == enospc ? "the shared-memory file system has no inodes left for a new name: remove "
-                                + "stale objects (SharedMemory.list(), SharedMemory.removeUnused(...))" : null, false,
+                                + "stale objects (SharedMemory.list(), SharedMemory.removeUnused(...))"
+                        : errno == einval ? takenHint(name) : null, false,
                 errno -> errno == absent, state -> (int) shmOpen.invokeExact(state, cName, allFlags, mode));
+    }
+
+    /** shm_open's EINVAL for a valid name: glibc reports a directory under the name so. */
+    private String takenHint(String name) {
+        FileStatus.Kind kind = sharedMemoryKind(name);
+        return (kind == null ? "the name is taken by something that is not a shared-memory object (a directory?)"
+                : name + " is " + kind.noun() + ", not a shared-memory object") + ": remove it, or pick another name";
+    }
+
+    /**
+     * What sort of file holds a shared-memory name, where the system keeps them in a directory.
+     *
+     * @param name the name, with its leading slash
+     * @return the kind, or null where names are not files, or nothing holds the name
+     */
+    protected FileStatus.Kind sharedMemoryKind(String name) {
+        return null;
     }
 
     @Override

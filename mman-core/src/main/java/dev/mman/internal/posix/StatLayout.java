@@ -16,10 +16,6 @@ import java.lang.foreign.ValueLayout;
  */
 public record StatLayout(long modeOffset, int modeBytes, long sizeOffset, long byteSize) {
 
-    private static final int S_IFMT = 0xF000;
-    private static final int S_IFREG = 0x8000;
-    private static final int S_IFDIR = 0x4000;
-
     /**
      * The {@code st_mode} field.
      *
@@ -46,11 +42,9 @@ public record StatLayout(long modeOffset, int modeBytes, long sizeOffset, long b
      * What sort of file a mode describes ({@code S_IFMT}, the same bits on Linux and macOS).
      *
      * @param mode {@code st_mode}
-     * @return regular file, directory or anything else
+     * @return regular file, directory, FIFO, socket, device or anything else
      */
     static FileStatus.Kind kind(int mode) {
-        int type = mode & S_IFMT;
-        return type == S_IFREG ? FileStatus.Kind.REGULAR
-                : type == S_IFDIR ? FileStatus.Kind.DIRECTORY : FileStatus.Kind.OTHER;
+        return FileStatus.Kind.ofMode(mode);
     }
 }

@@ -58,7 +58,7 @@ class LinuxPlatformTest {
         try {
             assertEquals(FileStatus.Kind.DIRECTORY, linux.fileStatus(directory).kind());
             assertEquals(0, linux.fileStatus(directory).size());
-            assertEquals(FileStatus.Kind.OTHER, linux.fileStatus(device).kind());
+            assertEquals(FileStatus.Kind.DEVICE, linux.fileStatus(device).kind());
         } finally {
             linux.closeFile(directory);
             linux.closeFile(device);

@@ -58,7 +58,7 @@ class PortableFallbacksTest {
         }
 
         @Override
-        protected String lockHint(int errno) {
+        protected String lockHint(int errno, long size) {
             return null;
         }
 

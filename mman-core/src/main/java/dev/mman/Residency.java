@@ -1,0 +1,61 @@
+package dev.mman;
+
+import java.util.BitSet;
+
+/**
+ * Reads which pages are resident a bounded part at a time, so that neither the native vector
+ * {@code mincore} fills nor any Java array grows with the mapping: a mapping of terabytes has
+ * billions of pages, more than one {@code byte[]} or {@link BitSet} holds.
+ */
+final class Residency {
+
+    /** Pages per system call: 1 GiB of 4 KiB pages, a 256 KiB vector (4 MiB of entries on Windows). */
+    static final long PAGES_PER_CALL = 1 << 18;
+    /** The most pages one {@link BitSet} answer may have: its indexes are ints. */
+    static final long MAX_PAGES = Integer.MAX_VALUE;
+
+    private Residency() {}
+
+    /** The pages of {@code [offset, offset + length)} that are resident; bit 0 is the page at {@code offset}. */
+    static BitSet of(Region region, long offset, long length) {
+        long pageSize = region.pageSize();
+        BitSet resident = new BitSet();
+        scan(region, offset, length, (page, vector) -> {
+            for (int i = 0; i < vector.length; i++) {
+                if ((vector[i] & 1) != 0) {
+                    resident.set(Math.toIntExact(page + i));
+                }
+            }
+        }, pageSize);
+        return resident;
+    }
+
+    /** How many pages of {@code [offset, offset + length)} are resident. */
+    static long count(Region region, long offset, long length) {
+        long[] count = {0};
+        scan(region, offset, length, (page, vector) -> {
+            for (byte entry : vector) {
+                count[0] += entry & 1;
+            }
+        }, region.pageSize());
+        return count[0];
+    }
+
+    /** How many pages a range of {@code length} bytes touches. */
+    static long pages(long length, long pageSize) {
+        return length / pageSize + (length % pageSize == 0 ? 0 : 1);
+    }
+
+    @FunctionalInterface
+    private interface Part {
+        void accept(long firstPage, byte[] vector);
+    }
+
+    private static void scan(Region region, long offset, long length, Part part, long pageSize) {
+        long chunk = PAGES_PER_CALL * pageSize;
+        for (long done = 0; done < length; done += chunk) {
+            long bytes = Math.min(chunk, length - done);
+            part.accept(done / pageSize, region.residency(offset + done, bytes));
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.mman;
+
+import static dev.mman.Mman.MAP_SHARED;
+import static dev.mman.Mman.PROT_READ;
+import static dev.mman.Rejections.assertRejected;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.mman.testing.NativeOnly;
+import dev.mman.testing.TestBackend;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Path;
+import java.util.BitSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code residency(offset, length)}, and the refusal of a whole-mapping answer too large for one BitSet. */
+class ResidencyRangeTest {
+
+    private static final long TIB = 1L << 40;
+
+    @Test
+    @NativeOnly("residency (mincore)")
+    void aRangeReportsItsOwnPagesFromBitZero() {
+        long page = Mman.pageSize();
+        try (MemoryMap m = MemoryMap.createAnonymous(16 * page)) {
+            m.write(new byte[] {1}, 5 * page);
+            m.write(new byte[] {1}, 9 * page);
+            BitSet part = m.residency(4 * page, 8 * page);
+            BitSet expected = new BitSet();
+            expected.set(1);
+            expected.set(5);
+            assertEquals(expected, part);
+            assertEquals(m.residency().get(4, 12), part, "the range agrees with the whole answer");
+            assertEquals(2, m.residentPages());
+            BitSet lastPartial = m.residency(9 * page, page + 1);
+            assertEquals(1, lastPartial.cardinality(), "a partial last page counts whole");
+        }
+    }
+
+    @Test
+    void badRangesAreRefusedBeforeAnySystemCall() {
+        long page = Mman.pageSize();
+        try (MemoryMap m = MemoryMap.createAnonymous(4 * page)) {
+            assertRejected(MMapInvalidParameterException.class, () -> m.residency(1, page), "offset 1");
+            assertRejected(MMapInvalidParameterException.class, () -> m.residency(0, 0), "length 0");
+            assertRejected(MMapInvalidParameterException.class, () -> m.residency(Long.MIN_VALUE, page), "negative");
+            assertRejected(MMapInvalidParameterException.class, () -> m.residency(page, Long.MAX_VALUE), "past the end");
+            assertRejected(MMapInvalidParameterException.class, () -> m.residency(Long.MAX_VALUE, Long.MAX_VALUE));
+        }
+    }
+
+    /**
+     * A sparse 8 TiB file mapped read-only costs nothing; its whole residency would be 2^31 bits,
+     * one more than a BitSet has, and used to cost 2 GiB of native memory before the JDK's
+     * IllegalStateException. The refusal comes from the argument check, before any allocation (on
+     * every backend), and the range form answers for part of it.
+     */
+    @Test
+    void aMappingOfEightTebibytesRefusesTheWholeAnswerAndPointsAtTheRangeForm(@TempDir Path dir) throws IOException {
+        long size = 8 * TIB;
+        Path file = dir.resolve("huge.bin");
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(size);
+        }
+        if (!TestBackend.mapsOverTwoGibibytes()) {
+            assertRejected(MMapInvalidParameterException.class,
+                    () -> MemoryMap.createFileMapping(file, 0, size, PROT_READ, MAP_SHARED), "Backend.NIO");
+            return;
+        }
+        try (MemoryMap m = MemoryMap.createFileMapping(file, 0, size, PROT_READ, MAP_SHARED)) {
+            assertRejected(MMapInvalidParameterException.class, m::residency, "2147483648 pages",
+                    "residency(offset, length)", "residentPages()");
+            if (m.backend() == Backend.NATIVE) {
+                long page = m.pageSize();
+                m.read(1, size - page);
+                BitSet tail = m.residency(size - 4 * page, 4 * page);
+                assertEquals(true, tail.get(3), "the page just read is resident: " + tail);
+            }
+        }
+    }
+}
