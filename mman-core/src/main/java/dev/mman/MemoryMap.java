@@ -21,7 +21,9 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
- * One memory mapping: anonymous memory or a window onto a file.
+ * One memory mapping: anonymous memory or a window onto a file. The factories here take the
+ * seed's {@code PROT_*}/{@code MAP_*} ints; {@link MapOptions} builds the same mappings from
+ * enums, with every option.
  *
  * <pre>{@code
  * try (MemoryMap m = MemoryMap.createAnonymous(4096)) {
@@ -52,7 +54,9 @@ import java.util.function.Supplier;
  * a fill large enough to run as {@code memset}, which {@code close} and a narrowing
  * {@code mprotect} wait for. The control calls ({@code mprotect}, {@code msync}, {@code mlock},
  * {@code madvise}, residency, {@code close}) are serialized among themselves. A thread reading
- * while another closes gets an exception, never stale or foreign memory.
+ * while another closes gets an exception, never stale or foreign memory. A mapping made with
+ * {@link MapOptions#confined()} belongs to the thread that made it: every other thread gets
+ * {@link WrongThreadException} from every call and view, and its close makes no handshake.
  *
  * <h2>Backends and platforms</h2>
  * {@link Backend#NATIVE} has every call. On {@link Backend#JDK} and {@link Backend#NIO}, an
