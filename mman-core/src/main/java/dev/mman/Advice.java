@@ -3,7 +3,8 @@ package dev.mman;
 /**
  * Portable {@code madvise} advice for {@link MemoryMap#madvise(Advice)}. Each platform
  * translates the name to its own value; advice a platform cannot honour raises
- * {@link MMapException} there.
+ * {@link MMapException} there. These are hints, which change no contents, except
+ * {@link #DONTNEED}: throwing contents away is {@link MemoryMap#discard(long, long)}.
  */
 public enum Advice {
     /** No special treatment ({@code MADV_NORMAL}). */
@@ -17,6 +18,8 @@ public enum Advice {
     /**
      * The range is not needed now ({@code MADV_DONTNEED}). On a private mapping the next access
      * sees zeros (anonymous) or the file's contents again (file): private changes are dropped.
+     * It is the one advice here that loses data, so say so in the call:
+     * {@link MemoryMap#discard(long, long)} does the same under a name that tells the reader.
      */
     DONTNEED,
     /** Back the range with transparent huge pages where the kernel allows it (Linux only). */

@@ -14,28 +14,35 @@ import java.util.function.Supplier;
  * {@code Arena.allocate} for anonymous memory. The arena is the mapping: closing it unmaps, so
  * views cannot be replaced, and calls that would need that ({@code mprotect}) are unsupported.
  */
-record JdkRegion(Arena arena, MemorySegment segment, boolean fileBacked) implements Region {
+record JdkRegion(Arena arena, MemorySegment segment, boolean fileBacked, boolean confined) implements Region {
 
-    static JdkRegion anonymous(long size, int prot, int flags) {
+    /** The arena that is the mapping: confined to the calling thread for a confined mapping. */
+    private static Arena arena(boolean confined) {
+        return confined ? Arena.ofConfined() : Arena.ofShared();
+    }
+
+    static JdkRegion anonymous(long size, int prot, int flags, boolean confined) {
         ChannelMapping.supports(Backend.JDK, prot, flags);
-        Arena arena = Arena.ofShared();
+        Arena arena = arena(confined);
         try {
-            return new JdkRegion(arena, arena.allocate(size, ChannelMapping.pageSize()), false);
+            return new JdkRegion(arena, arena.allocate(size, ChannelMapping.pageSize()), false, confined);
         } catch (OutOfMemoryError e) {
             arena.close();
             throw ChannelMapping.outOfMemory("createAnonymous(" + size + ")", Backend.JDK, e);
         }
     }
 
-    static JdkRegion file(Supplier<String> call, Path file, long offset, long size, int prot, int flags) {
+    static JdkRegion file(Supplier<String> call, Path file, long offset, long size, int prot, int flags,
+            MappingTraits traits) {
         ChannelMapping.supports(Backend.JDK, prot, flags);
         FileChannel channel = ChannelMapping.open(call, file, offset, size, prot, flags);
-        Arena arena = Arena.ofShared();
+        Arena arena = arena(traits.confined());
         try {
             MemorySegment segment = channel.map(ChannelMapping.mode(prot, flags), offset, size, arena);
-            JdkRegion region = new JdkRegion(arena, segment, true);
+            JdkRegion region = new JdkRegion(arena, segment, true, traits.confined());
             if ((flags & MAP_POPULATE) != 0) {
-                region.prefault(false);
+                region.prefault(false, ParallelPrefault.threads(size, ChannelMapping.pageSize(),
+                        traits.prefaultThreads()));
             }
             return region;
         } catch (IOException e) {
@@ -62,7 +69,7 @@ record JdkRegion(Arena arena, MemorySegment segment, boolean fileBacked) impleme
     }
 
     @Override
-    public Views openViews() {
+    public Views openViews(boolean confinedViews) {
         return new Views(arena, segment);
     }
 
@@ -79,9 +86,11 @@ record JdkRegion(Arena arena, MemorySegment segment, boolean fileBacked) impleme
     }
 
     @Override
-    public void prefault(boolean forWrite) {
+    public void prefault(boolean forWrite, int threads) {
         if (fileBacked) {
-            segment.load();
+            // A confined arena's segment may be touched by its own thread only.
+            ParallelPrefault.run(segment.byteSize(), pageSize(), confined ? 1 : threads,
+                    (at, length) -> segment.asSlice(at, length).load());
         }
     }
 

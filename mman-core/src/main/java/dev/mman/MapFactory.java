@@ -8,7 +8,9 @@ import static dev.mman.Mman.PROT_WRITE;
 import dev.mman.MappingGuard.Epoch;
 import dev.mman.internal.Flags;
 import dev.mman.internal.Platform;
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -24,58 +26,119 @@ final class MapFactory {
 
     private MapFactory() {}
 
-    static MemoryMap anonymous(long size, int prot, int flags, Backend backend) {
-        Objects.requireNonNull(backend, "backend");
-        Supplier<String> call = () -> "createAnonymous(" + size + ", " + Flags.protection(prot) + ", "
-                + Flags.mapping(flags) + ")";
+    /** Maps what the options say: the one path behind every factory, typed or seed. */
+    static MemoryMap map(MapOptions options) {
+        MapOptions.Settings s = options.settings();
+        Supplier<String> call = options::call;
+        Backend backend = s.backend != null ? s.backend : Backend.selected();
+        MappingTraits traits = !s.confined && s.prefaultThreads == MappingTraits.AUTOMATIC ? MappingTraits.SHARED
+                : new MappingTraits(s.confined ? Thread.currentThread() : null, s.prefaultThreads);
+        if (s.confined && backend == Backend.NIO) {
+            throw backend.unsupported("a confined mapping (a ByteBuffer belongs to every thread)");
+        }
+        if (s.anonymous()) {
+            if (s.reserve) {
+                throw Arguments.invalid(call.get() + ": anonymous memory has no file to reserve; reserve() is for "
+                        + "shared, writable file mappings");
+            }
+            return anonymous(call, s.length, s.prot, s.flags, backend, traits);
+        }
+        if (s.reserve && !FileChecks.needsWrite(s.prot, s.flags)) {
+            throw Arguments.invalid(call.get() + ": reserve() is for a mapping that writes to the file (SHARED with "
+                    + "WRITE); " + Flags.protection(s.prot) + " with " + Flags.mapping(s.flags) + " never does, so "
+                    + "there is nothing to reserve");
+        }
+        if (s.descriptor) {
+            return descriptor(call, s, backend, traits);
+        }
+        long size = s.lengthGiven ? s.length : rest(call, s.offset, fileSize(call, s.file));
+        return file(call, s.file, s.offset, size, s.prot, s.flags, backend, traits, s.reserve);
+    }
+
+    private static MemoryMap anonymous(Supplier<String> call, long size, int prot, int flags, Backend backend,
+            MappingTraits traits) {
         Arguments.size(call, size);
         Arguments.protection(call, prot);
         Arguments.mapFlags(call, flags, true);
         Region region = switch (backend) {
-            case NATIVE -> {
-                Platform platform = Platform.current();
-                yield NativeRegion.map(platform, call, size, prot, flags | MAP_ANONYMOUS, -1, 0);
-            }
-            case JDK -> JdkRegion.anonymous(size, prot, flags);
+            case NATIVE -> NativeRegion.map(Platform.current(), call, size, prot, flags | MAP_ANONYMOUS, -1, 0,
+                    traits.prefaultThreads());
+            case JDK -> JdkRegion.anonymous(size, prot, flags, traits.confined());
             case NIO -> NioRegion.anonymous(size, prot, flags);
         };
-        return new MemoryMap(region, size, prot, flags | MAP_ANONYMOUS, "anonymous memory", null, 0);
+        return new MemoryMap(region, size, prot, flags | MAP_ANONYMOUS, "anonymous memory", null, 0, traits);
     }
 
-    static MemoryMap descriptor(int fd, long offset, long size, int prot, int flags) {
-        if (Backend.selected() != Backend.NATIVE) {
-            throw Backend.selected().unsupported("mapping a raw file descriptor");
+    private static MemoryMap descriptor(Supplier<String> call, MapOptions.Settings s, Backend backend,
+            MappingTraits traits) {
+        if (backend != Backend.NATIVE) {
+            throw backend.unsupported("mapping a raw file descriptor");
         }
         Platform platform = Platform.current();
-        Supplier<String> call = () -> "createFileMapping(fd " + fd + ", " + offset + ", " + size + ", "
-                + Flags.protection(prot) + ", " + Flags.mapping(flags) + ")";
-        FileChecks.arguments(platform.allocationGranularity(), call, offset, size, prot, flags);
-        FileChecks.descriptor(platform, call, fd, offset, size, prot, flags);
-        NativeRegion region = NativeRegion.map(platform, call, size, prot, flags, fd, offset);
-        return new MemoryMap(region, size, prot, flags, platform.describeFd(fd), null, 0);
+        int fd = s.fd;
+        long size = s.lengthGiven ? s.length : rest(call, s.offset, platform.openedFileSize(fd));
+        FileChecks.arguments(platform.allocationGranularity(), call, s.offset, size, s.prot, s.flags);
+        FileChecks.descriptor(platform, call, fd, s.offset, size, s.prot, s.flags);
+        if (s.reserve) {
+            StorageReservation.reserve(platform, call, fd, s.offset + size);
+        }
+        NativeRegion region = NativeRegion.map(platform, call, size, s.prot, s.flags, fd, s.offset,
+                traits.prefaultThreads());
+        return new MemoryMap(region, size, s.prot, s.flags, platform.describeFd(fd), null, 0, traits);
     }
 
-    static MemoryMap file(Path file, long offset, long size, int prot, int flags, Backend backend) {
+    /** The seed's {@code createFileMapping(Path, ...)}, as {@link #resized} maps a file again. */
+    static MemoryMap file(Path file, long offset, long size, int prot, int flags, Backend backend,
+            MappingTraits traits) {
+        return file(() -> "createFileMapping(" + file + ", " + offset + ", " + size + ", " + Flags.protection(prot)
+                + ", " + Flags.mapping(flags) + ")", file, offset, size, prot, flags, backend, traits, false);
+    }
+
+    private static MemoryMap file(Supplier<String> call, Path file, long offset, long size, int prot, int flags,
+            Backend backend, MappingTraits traits, boolean reserve) {
         Objects.requireNonNull(file, "file");
-        Objects.requireNonNull(backend, "backend");
-        Supplier<String> call = () -> "createFileMapping(" + file + ", " + offset + ", " + size + ", "
-                + Flags.protection(prot) + ", " + Flags.mapping(flags) + ")";
         if (backend != Backend.NATIVE) {
             FileChecks.arguments(ChannelMapping.granularity(), call, offset, size, prot, flags);
             FileChecks.path(call, file);
-            Region region = backend == Backend.JDK ? JdkRegion.file(call, file, offset, size, prot, flags)
+            if (reserve) {
+                StorageReservation.reserve(call, file, offset + size);
+            }
+            Region region = backend == Backend.JDK ? JdkRegion.file(call, file, offset, size, prot, flags, traits)
                     : NioRegion.file(call, file, offset, size, prot, flags);
-            return new MemoryMap(region, size, prot, flags, "file " + file, file, offset);
+            return new MemoryMap(region, size, prot, flags, "file " + file, file, offset, traits);
         }
         Platform platform = Platform.current();
         FileChecks.arguments(platform.allocationGranularity(), call, offset, size, prot, flags);
         int fd = FileChecks.open(platform, call, file, offset, size, FileChecks.needsWrite(prot, flags));
         try {
-            NativeRegion region = NativeRegion.map(platform, call, size, prot, flags, fd, offset);
-            return new MemoryMap(region, size, prot, flags, "file " + file, file, offset);
+            if (reserve) {
+                StorageReservation.reserve(platform, call, fd, offset + size);
+            }
+            NativeRegion region = NativeRegion.map(platform, call, size, prot, flags, fd, offset,
+                    traits.prefaultThreads());
+            return new MemoryMap(region, size, prot, flags, "file " + file, file, offset, traits);
         } finally {
             platform.closeFile(fd);
         }
+    }
+
+    /** The length of a file, for a mapping to its end; a missing file gets {@link FileChecks#path}'s message. */
+    private static long fileSize(Supplier<String> call, Path file) {
+        FileChecks.path(call, file);
+        try {
+            return Files.size(file);
+        } catch (IOException gone) {
+            throw new MMapException(call.get() + ": the length of " + file + " cannot be read: " + gone, gone);
+        }
+    }
+
+    /** What is left of a file of {@code length} bytes from {@code offset}, which must be something. */
+    private static long rest(Supplier<String> call, long offset, long length) {
+        if (length - offset <= 0) {
+            throw Arguments.invalid(call.get() + ": the file is " + length + " bytes long, so offset " + offset
+                    + " leaves nothing to map; use a smaller offset, or give a length and extend the file first");
+        }
+        return length - offset;
     }
 
     /**
@@ -106,7 +169,7 @@ final class MapFactory {
                         NativeRegion moved = map.guard.handOver(() -> call, e, UNCHANGED, false,
                                 () -> mapped.remap(newSize));
                         return new MemoryMap(moved, newSize, e.prot(), map.flags, map.source, map.file,
-                                map.fileOffset);
+                                map.fileOffset, map.traits);
                     } catch (NativeRegion.SplitRegion split) {
                         return mapAgain(map, call, map.guard.open(() -> call), newSize);
                     }
@@ -131,7 +194,7 @@ final class MapFactory {
         boolean carry = (map.flags & MAP_PRIVATE) != 0 && e.allows(PROT_READ)
                 && (backend == Backend.NATIVE || e.allows(PROT_WRITE));
         MemoryMap fresh = file(map.file, map.fileOffset, newSize, carry ? e.prot() | PROT_WRITE : e.prot(), map.flags,
-                backend);
+                backend, map.traits);
         try {
             Epoch current = e;
             if (carry) {

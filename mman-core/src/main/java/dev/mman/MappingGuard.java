@@ -40,6 +40,13 @@ import java.util.function.Supplier;
  * </ul>
  * A new control call that only reads or advises needs {@link #control}; one that invalidates the
  * memory belongs here, next to the three above.
+ *
+ * <p><b>Confined mappings</b> ({@link MapOptions#confined}) belong to one thread. Every call checks
+ * the thread first ({@link #open}), before any copy, native call or view, and the views come from a
+ * confined arena, which other threads cannot use either. So no other thread can ever be inside an
+ * access: closing the arena is thread-local, needs no handshake, and the memory can be unmapped or
+ * narrowed right after it, with neither the extra handshakes nor a placeholder. mman's own helper
+ * threads (parallel prefault) touch the memory only while the owner waits inside a control call.
  */
 final class MappingGuard {
 
@@ -54,6 +61,8 @@ final class MappingGuard {
     private final Object monitor = new Object();
     /** {@code memset} for large fills of anonymous memory; null where fills stay with the JDK. */
     private final NativeFill nativeFill;
+    /** The only thread that may use the mapping, or null for any. */
+    private final Thread confinedTo;
     /** The current protection epoch; null once closed. Read without a lock on the hot path. */
     private volatile Epoch epoch;
 
@@ -91,8 +100,9 @@ final class MappingGuard {
         }
     }
 
-    MappingGuard(MemoryMap owner, Region region, long size, int prot, int flags) {
+    MappingGuard(MemoryMap owner, Region region, long size, int prot, int flags, Thread confinedTo) {
         this.owner = owner;
+        this.confinedTo = confinedTo;
         this.region = region;
         this.size = size;
         this.epoch = Epoch.withoutViews(prot);
@@ -112,11 +122,21 @@ final class MappingGuard {
     // ---------------------------------------------------------------- checks
 
     Epoch open(Supplier<String> call) {
+        if (confinedTo != null && Thread.currentThread() != confinedTo) {
+            throw wrongThread(call);
+        }
         Epoch e = epoch;
         if (e == null) {
             throw new MMapException(call.get() + " on " + owner + ": the mapping is closed; create a new one");
         }
         return e;
+    }
+
+    /** The JDK's own exception for a confined arena used by another thread, with mman's message. */
+    private WrongThreadException wrongThread(Supplier<String> call) {
+        return new WrongThreadException(call.get() + " on " + owner + " from thread " + Thread.currentThread().getName()
+                + ": the mapping is confined to thread " + confinedTo.getName() + ", which alone may use it and its "
+                + "views; map it without MapOptions.confined() to share it between threads");
     }
 
     /** Checks that the mapping is open, the range inside it and the rights granted now. */
@@ -161,7 +181,7 @@ final class MappingGuard {
         synchronized (monitor) {
             Epoch e = epoch;
             if (e != null && e.segment == null) {
-                epoch = Epoch.open(region.openViews(), e.prot);
+                epoch = Epoch.open(region.openViews(confinedTo != null), e.prot);
             }
         }
     }
@@ -350,10 +370,14 @@ final class MappingGuard {
      *     stays open)
      */
     void close() {
+        if (confinedTo != null && Thread.currentThread() != confinedTo) {
+            throw wrongThread(() -> "close()");
+        }
         synchronized (monitor) {
             Epoch e = epoch;
             if (e != null) {
-                boolean viewed = e.arena() != null;
+                // A confined arena's close leaves no thread inside an access: nothing can come late.
+                boolean viewed = e.arena() != null && confinedTo == null;
                 handOver(() -> "close()", e, "it stays mapped", region.awaitsLateAccesses(), () -> {
                     region.release(viewed);
                     return null;
@@ -403,8 +427,8 @@ final class MappingGuard {
             throw new MMapException(call.get() + " on " + owner + ": a view is in use by a native call on another "
                     + "thread; " + unchanged + ", retry when that call has returned", inUse);
         }
-        if (!deferred) {
-            awaitLateAccesses();
+        if (!deferred && confinedTo == null) {
+            awaitLateAccesses(); // a confined arena was closed by the only thread that could access it
         }
     }
 

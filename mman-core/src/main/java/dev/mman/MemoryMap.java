@@ -13,12 +13,15 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
- * One memory mapping: anonymous memory or a window onto a file.
+ * One memory mapping: anonymous memory or a window onto a file. The factories here take the
+ * seed's {@code PROT_*}/{@code MAP_*} ints; {@link MapOptions} builds the same mappings from
+ * enums, with every option.
  *
  * <pre>{@code
  * try (MemoryMap m = MemoryMap.createAnonymous(4096)) {
@@ -49,7 +52,9 @@ import java.util.function.Supplier;
  * a fill large enough to run as {@code memset}, which {@code close} and a narrowing
  * {@code mprotect} wait for. The control calls ({@code mprotect}, {@code msync}, {@code mlock},
  * {@code madvise}, residency, {@code close}) are serialized among themselves. A thread reading
- * while another closes gets an exception, never stale or foreign memory.
+ * while another closes gets an exception, never stale or foreign memory. A mapping made with
+ * {@link MapOptions#confined()} belongs to the thread that made it: every other thread gets
+ * {@link WrongThreadException} from every call and view, and its close makes no handshake.
  *
  * <h2>Backends and platforms</h2>
  * {@link Backend#NATIVE} has every call. On {@link Backend#JDK} and {@link Backend#NIO}, an
@@ -77,17 +82,26 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
     final Path file;
     final long fileOffset;
     final MappingGuard guard;
+    /** Its confinement and prefault threads, which a resized successor keeps. */
+    final MappingTraits traits;
     private final long size;
 
-    /** A mapping of {@code region}; {@code file} is null (and {@code fileOffset} 0) unless it was mapped by path. */
+    /** A mapping of {@code region} that any thread may use, as {@link SharedMemory} makes. */
     MemoryMap(Region region, long size, int prot, int flags, String source, Path file, long fileOffset) {
+        this(region, size, prot, flags, source, file, fileOffset, MappingTraits.SHARED);
+    }
+
+    /** A mapping of {@code region}; {@code file} is null (and {@code fileOffset} 0) unless it was mapped by path. */
+    MemoryMap(Region region, long size, int prot, int flags, String source, Path file, long fileOffset,
+            MappingTraits traits) {
         this.region = region;
         this.size = size;
         this.flags = flags;
         this.source = source;
         this.file = file;
         this.fileOffset = fileOffset;
-        this.guard = new MappingGuard(this, region, size, prot, flags);
+        this.traits = traits;
+        this.guard = new MappingGuard(this, region, size, prot, flags, traits.confinedTo());
     }
 
     // ---------------------------------------------------------------- factories
@@ -141,7 +155,7 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
      * @throws UnsupportedOperationException when the backend cannot express {@code prot} or {@code flags}
      */
     public static MemoryMap createAnonymous(long size, int prot, int flags, Backend backend) {
-        return MapFactory.anonymous(size, prot, flags, backend);
+        return MapOptions.seedAnonymous(size, prot, flags, backend).map();
     }
 
     /**
@@ -161,7 +175,7 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
      * @throws UnsupportedOperationException when the selected backend is not NATIVE
      */
     public static MemoryMap createFileMapping(int fd, long offset, long size, int prot, int flags) {
-        return MapFactory.descriptor(fd, offset, size, prot, flags);
+        return MapOptions.seedDescriptor(fd, offset, size, prot, flags).map();
     }
 
     /**
@@ -196,7 +210,7 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
      */
     public static MemoryMap createFileMapping(Path file, long offset, long size, int prot, int flags,
             Backend backend) {
-        return MapFactory.file(file, offset, size, prot, flags, backend);
+        return MapOptions.seedFile(file, offset, size, prot, flags, backend).map();
     }
 
     /**
@@ -223,7 +237,7 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
      */
     public static CompletableFuture<MemoryMap> createAnonymousAsync(long size, int prot, int flags,
             Executor executor) {
-        return AsyncMapping.start(() -> createAnonymous(size, prot, flags), executor);
+        return MapOptions.seedAnonymous(size, prot, flags, Backend.selected()).mapAsync(executor);
     }
 
     /**
@@ -255,7 +269,7 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
      */
     public static CompletableFuture<MemoryMap> createFileMappingAsync(Path file, long offset, long size, int prot,
             int flags, Executor executor) {
-        return AsyncMapping.start(() -> createFileMapping(file, offset, size, prot, flags), executor);
+        return MapOptions.seedFile(file, offset, size, prot, flags, Backend.selected()).mapAsync(executor);
     }
 
     // ---------------------------------------------------------------- state
@@ -451,6 +465,61 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
         guard.protect(call, prot);
     }
 
+    /**
+     * The typed form of {@link #mprotect(int)}: {@code mprotect(EnumSet.of(Access.READ))}; the empty
+     * set is {@link Mman#PROT_NONE}. Same errors and platform notes.
+     *
+     * @param access the rights from now on
+     */
+    public void mprotect(Set<Access> access) {
+        mprotect(Access.bits(Objects.requireNonNull(access, "access")));
+    }
+
+    /**
+     * {@return the rights granted now, the typed form of {@link #protection()}: an unmodifiable set}
+     *
+     * @throws MMapException when the mapping is closed
+     */
+    public Set<Access> access() {
+        return Access.of(protection());
+    }
+
+    /**
+     * Flushes the whole mapping to its file, as {@link #msync(long, long, SyncMode)}.
+     *
+     * @param mode whether to wait
+     */
+    public void msync(SyncMode mode) {
+        msync(0, size, mode);
+    }
+
+    /**
+     * The typed form of {@link #msync(long, long, int)}, with its errors and platform notes.
+     *
+     * @param offset where the range starts, a multiple of {@link #pageSize()}
+     * @param length the length, at least 1
+     * @param mode whether to wait for the data to reach the file
+     */
+    public void msync(long offset, long length, SyncMode mode) {
+        msync(offset, length, Objects.requireNonNull(mode, "mode").bit());
+    }
+
+    /**
+     * Throws away the contents of part of the mapping ({@code MADV_DONTNEED}): the destructive
+     * advice, kept apart from {@link #madvise(long, long, Advice)}'s hints so that a call that loses
+     * data says so. Afterwards private anonymous memory reads as zeros, a private file mapping shows
+     * the file again (its own changes are gone), and a shared mapping loses nothing: its pages are
+     * dropped from this process and read back from the file or object. Views stay valid. On Windows
+     * a shared file view is trimmed from the working set and private memory is reset; NATIVE only.
+     *
+     * @param offset where the range starts, a multiple of {@link #pageSize()}
+     * @param length the length, at least 1
+     * @throws UnsupportedOperationException on JDK and NIO
+     */
+    public void discard(long offset, long length) {
+        madvise(offset, length, Advice.DONTNEED);
+    }
+
     /** Flushes the whole mapping to its file and waits ({@link Mman#MS_SYNC}), as {@link #msync(long, long, int)}. */
     public void msync() {
         msync(MS_SYNC);
@@ -530,7 +599,7 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
                 throw new MMapException(call.get() + " on " + this + ": POPULATE cannot fault in pages that may not "
                         + "be accessed; call mprotect(PROT_READ) first");
             }
-            region.advise(offset, length, advice, populatesForWrite(e));
+            region.advise(offset, length, advice, populatesForWrite(e), prefaultThreads(length));
         });
     }
 
@@ -538,9 +607,13 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
     void prefault() {
         guard.control(() -> "prefault", e -> {
             if (e.allows(PROT_READ)) {
-                region.prefault(populatesForWrite(e));
+                region.prefault(populatesForWrite(e), prefaultThreads(size));
             }
         });
+    }
+
+    private int prefaultThreads(long length) {
+        return ParallelPrefault.threads(length, region.pageSize(), traits.prefaultThreads());
     }
 
     /** Populating a private file mapping for writing would copy every page; reading is enough. */

@@ -1,5 +1,13 @@
 package dev.mman;
 
+import static dev.mman.Mman.MAP_ANONYMOUS;
+import static dev.mman.Mman.MAP_HUGETLB;
+import static dev.mman.Mman.MAP_POPULATE;
+import static dev.mman.Mman.MAP_SHARED;
+import static dev.mman.Mman.PROT_READ;
+import static dev.mman.Mman.PROT_WRITE;
+
+import dev.mman.internal.PageToucher;
 import dev.mman.internal.Platform;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -12,6 +20,9 @@ import java.util.function.Supplier;
  */
 record NativeRegion(Platform platform, long address, long size, MappingLease lease) implements Region {
 
+    /** The errno of {@code madvise} with advice the kernel does not know, the same on every POSIX system. */
+    private static final int EINVAL = 22;
+
     /**
      * Maps memory ({@link Platform#map}), once the budget allows another mapping.
      *
@@ -19,15 +30,59 @@ record NativeRegion(Platform platform, long address, long size, MappingLease lea
      */
     static NativeRegion map(Platform platform, Supplier<String> call, long size, int prot, int flags, int fd,
             long offset) {
+        return map(platform, call, size, prot, flags, fd, offset, MappingTraits.AUTOMATIC);
+    }
+
+    /**
+     * As {@link #map(Platform, Supplier, long, int, int, int, long)}; a {@code MAP_POPULATE} large
+     * enough for several threads ({@link ParallelPrefault}) is mapped without it and faulted in by
+     * those threads, before anyone else can see the memory.
+     *
+     * @param prefaultThreads the caller's choice of threads, or {@link MappingTraits#AUTOMATIC}
+     */
+    static NativeRegion map(Platform platform, Supplier<String> call, long size, int prot, int flags, int fd,
+            long offset, int prefaultThreads) {
+        // Huge pages stay with the kernel's MAP_POPULATE: madvise on them wants huge-page-aligned pieces.
+        boolean populates = (flags & MAP_POPULATE) != 0 && (prot & PROT_READ) != 0 && (flags & MAP_HUGETLB) == 0;
+        int threads = populates ? ParallelPrefault.threads(size, platform.pageSize(), prefaultThreads) : 1;
         MappingBudget.take(platform, call);
         long address;
         try {
-            address = platform.map(size, prot, flags, fd, offset);
+            address = platform.map(size, prot, threads > 1 ? flags & ~MAP_POPULATE : flags, fd, offset);
         } catch (RuntimeException refused) {
             MappingBudget.give();
             throw refused;
         }
-        return new NativeRegion(platform, address, size, new MappingLease(platform, address, size));
+        NativeRegion region = new NativeRegion(platform, address, size, new MappingLease(platform, address, size));
+        if (threads > 1) {
+            boolean forWrite = (prot & PROT_WRITE) != 0 && (flags & (MAP_ANONYMOUS | MAP_SHARED)) != 0;
+            try {
+                region.populateAsMapped(forWrite, threads);
+            } catch (RuntimeException | Error failed) {
+                region.lease.release(false); // nobody has seen the memory: no view, no late access
+                throw failed;
+            }
+        }
+        return region;
+    }
+
+    /**
+     * What {@code MAP_POPULATE} would have done, on several threads. A kernel without
+     * {@code MADV_POPULATE_*} (before Linux 5.14) answers {@code EINVAL}; the piece is then read page
+     * by page, as on macOS, rather than failing a mapping that {@code MAP_POPULATE} made before.
+     */
+    private void populateAsMapped(boolean forWrite, int threads) {
+        long page = platform.pageSize();
+        ParallelPrefault.run(size, page, threads, (at, length) -> {
+            try {
+                platform.advise(address + at, length, Advice.POPULATE, forWrite);
+            } catch (MMapException unsupported) {
+                if (unsupported.errno() != EINVAL) {
+                    throw unsupported;
+                }
+                PageToucher.touch(address + at, length, page);
+            }
+        });
     }
 
     @Override
@@ -41,8 +96,8 @@ record NativeRegion(Platform platform, long address, long size, MappingLease lea
     }
 
     @Override
-    public Views openViews() {
-        Arena arena = Arena.ofShared();
+    public Views openViews(boolean confined) {
+        Arena arena = confined ? Arena.ofConfined() : Arena.ofShared();
         return new Views(arena, MemorySegment.ofAddress(address).reinterpret(size, arena, lease.keepAlive()));
     }
 
@@ -72,13 +127,18 @@ record NativeRegion(Platform platform, long address, long size, MappingLease lea
     }
 
     @Override
-    public void advise(long offset, long length, Advice advice, boolean populateForWrite) {
-        platform.advise(address + offset, length, advice, populateForWrite);
+    public void advise(long offset, long length, Advice advice, boolean populateForWrite, int populateThreads) {
+        if (advice != Advice.POPULATE || populateThreads <= 1) {
+            platform.advise(address + offset, length, advice, populateForWrite);
+            return;
+        }
+        ParallelPrefault.run(length, platform.pageSize(), populateThreads,
+                (at, piece) -> platform.advise(address + offset + at, piece, advice, populateForWrite));
     }
 
     @Override
-    public void prefault(boolean forWrite) {
-        platform.advise(address, size, Advice.POPULATE, forWrite);
+    public void prefault(boolean forWrite, int threads) {
+        advise(0, size, Advice.POPULATE, forWrite, threads);
     }
 
     @Override

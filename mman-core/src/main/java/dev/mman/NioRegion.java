@@ -41,7 +41,7 @@ record NioRegion(ByteBuffer buffer, boolean fileBacked) implements Region {
             MappedByteBuffer mapped = channel.map(ChannelMapping.mode(prot, flags), offset, length);
             NioRegion region = new NioRegion(mapped, true);
             if ((flags & MAP_POPULATE) != 0) {
-                region.prefault(false);
+                region.prefault(false, 1);
             }
             return region;
         } catch (IOException e) {
@@ -76,7 +76,7 @@ record NioRegion(ByteBuffer buffer, boolean fileBacked) implements Region {
     }
 
     @Override
-    public Views openViews() {
+    public Views openViews(boolean confined) {
         return new Views(null, MemorySegment.ofBuffer(buffer));
     }
 
@@ -93,9 +93,11 @@ record NioRegion(ByteBuffer buffer, boolean fileBacked) implements Region {
     }
 
     @Override
-    public void prefault(boolean forWrite) {
+    public void prefault(boolean forWrite, int threads) {
         if (fileBacked) {
-            ((MappedByteBuffer) buffer).load();
+            MappedByteBuffer mapped = (MappedByteBuffer) buffer;
+            ParallelPrefault.run(mapped.capacity(), pageSize(), threads,
+                    (at, length) -> mapped.slice((int) at, (int) length).load());
         }
     }
 

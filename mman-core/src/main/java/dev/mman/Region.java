@@ -24,8 +24,13 @@ sealed interface Region permits NativeRegion, JdkRegion, NioRegion {
 
     long pageSize();
 
-    /** Views for a new protection epoch. */
-    Views openViews();
+    /**
+     * Views for a new protection epoch.
+     *
+     * @param confined whether only the calling thread may use them (a confined arena, whose close
+     *     needs no handshake with other threads)
+     */
+    Views openViews(boolean confined);
 
     /** Views for a later epoch of the same arena, after rights were only added. */
     Views reopenViews(Views current);
@@ -45,16 +50,20 @@ sealed interface Region permits NativeRegion, JdkRegion, NioRegion {
         throw backend().unsupported("munlock");
     }
 
-    default void advise(long offset, long length, Advice advice, boolean populateForWrite) {
+    /** {@code madvise}; {@link Advice#POPULATE} is split over {@code populateThreads} threads. */
+    default void advise(long offset, long length, Advice advice, boolean populateForWrite, int populateThreads) {
         throw backend().unsupported("madvise");
     }
 
     /**
      * Faults every page in, as {@code MAP_POPULATE} does. Every backend can: {@code NATIVE} through
      * {@code madvise}, the others through the JDK's {@code load()}; anonymous memory from the JDK is
-     * already resident, as the JDK zeroes it page by page.
+     * already resident, as the JDK zeroes it page by page. Large regions are split over threads
+     * ({@link ParallelPrefault}).
+     *
+     * @param threads how many threads, as {@link ParallelPrefault#threads} chose
      */
-    void prefault(boolean forWrite);
+    void prefault(boolean forWrite, int threads);
 
     /**
      * Which pages of part of the region are resident: one byte per page, bit 0 set when resident.

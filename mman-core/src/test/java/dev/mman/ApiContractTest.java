@@ -13,8 +13,13 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.BitSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.spi.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,6 +92,48 @@ class ApiContractTest {
         expect(MemoryMap.class, MemorySegment.class, "asSegment", ValueLayout.class);
         expect(MemoryMap.class, ByteBuffer.class, "asByteBuffer");
         expect(MemoryMap.class, void.class, "close");
+    }
+
+    @Test
+    void theTypedOptionsApiSitsBesideTheSeedSurface() throws ReflectiveOperationException {
+        assertTrue(Modifier.isFinal(MapOptions.class.getModifiers()), "MapOptions is an immutable value");
+        for (Field field : MapOptions.class.getDeclaredFields()) {
+            assertTrue(Modifier.isFinal(field.getModifiers()) && Modifier.isPrivate(field.getModifiers()),
+                    field.toString());
+        }
+        expectStatic(MapOptions.class, MapOptions.class, "anonymous", long.class);
+        expectStatic(MapOptions.class, MapOptions.class, "file", Path.class);
+        expectStatic(MapOptions.class, MapOptions.class, "descriptor", int.class);
+        expect(MapOptions.class, MapOptions.class, "offset", long.class);
+        expect(MapOptions.class, MapOptions.class, "length", long.class);
+        expect(MapOptions.class, MapOptions.class, "access", Access.class, Access[].class);
+        expect(MapOptions.class, MapOptions.class, "access", Set.class);
+        expect(MapOptions.class, MapOptions.class, "sharing", Sharing.class);
+        expect(MapOptions.class, MapOptions.class, "backend", Backend.class);
+        expect(MapOptions.class, MapOptions.class, "prefaultThreads", int.class);
+        for (String flag : new String[] {"populate", "hugePages", "confined", "reserve"}) {
+            expect(MapOptions.class, MapOptions.class, flag);
+        }
+        expect(MapOptions.class, MemoryMap.class, "map");
+        expect(MapOptions.class, CompletableFuture.class, "mapAsync");
+        expect(MapOptions.class, CompletableFuture.class, "mapAsync", Executor.class);
+        assertEquals(List.of("READ", "WRITE", "EXEC"), names(Access.values()));
+        assertEquals(List.of("SHARED", "PRIVATE"), names(Sharing.values()));
+        assertEquals(List.of("SYNC", "ASYNC"), names(SyncMode.values()));
+        expect(MemoryMap.class, void.class, "mprotect", Set.class);
+        expect(MemoryMap.class, Set.class, "access");
+        expect(MemoryMap.class, void.class, "msync", SyncMode.class);
+        expect(MemoryMap.class, void.class, "msync", long.class, long.class, SyncMode.class);
+        expect(MemoryMap.class, void.class, "discard", long.class, long.class);
+    }
+
+    private static List<String> names(Enum<?>[] values) {
+        return Arrays.stream(values).map(Enum::name).toList();
+    }
+
+    private static void expectStatic(Class<?> owner, Class<?> returns, String name, Class<?>... parameters)
+            throws NoSuchMethodException {
+        assertTrue(Modifier.isStatic(expect(owner, returns, name, parameters).getModifiers()), name);
     }
 
     @Test

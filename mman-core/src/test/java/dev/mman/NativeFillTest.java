@@ -90,7 +90,7 @@ class NativeFillTest {
                     "a huge page that cannot be had at fault time raises SIGBUS");
             assertNull(NativeFill.forMapping(region(anonymous), MAP_SHARED, this), "a file can be truncated underneath");
         }
-        JdkRegion jdk = JdkRegion.anonymous(SIZE, RW, MAP_PRIVATE);
+        JdkRegion jdk = JdkRegion.anonymous(SIZE, RW, MAP_PRIVATE, false);
         try {
             assertNull(NativeFill.forMapping(jdk, MAP_PRIVATE | MAP_ANONYMOUS, this), "the JDK backend keeps the JDK's fill");
         } finally {
