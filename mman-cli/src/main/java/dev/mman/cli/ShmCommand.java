@@ -121,6 +121,14 @@ final class ShmCommand implements Runnable {
                 out.println((dryRun ? "would remove " : "removed ") + info.name() + " (" + Sizes.human(info.size())
                         + ", owner " + info.owner() + ", " + Ages.human(info.age()) + " old)");
             }
+            for (SharedMemoryInfo info : SharedMemory.list()) {
+                if (info.processes().isEmpty() && !info.uninspected().isEmpty() && filter.accepts(info)
+                        && info.age().compareTo(olderThan) >= 0) {
+                    out.println("kept " + info.name() + ": no process seen using it, but processes "
+                            + info.uninspected() + " could not be inspected (another user's, or not dumpable); "
+                            + "if they do not use it, remove it with `mman shm rm " + info.name() + "`");
+                }
+            }
             out.println((dryRun ? "would remove " : "removed ") + gone.size()
                     + (gone.size() == 1 ? " object, " : " objects, ")
                     + Sizes.human(gone.stream().mapToLong(SharedMemoryInfo::size).sum()));
