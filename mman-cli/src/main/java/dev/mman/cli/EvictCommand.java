@@ -1,7 +1,6 @@
 package dev.mman.cli;
 
 import dev.mman.PageCache;
-import java.nio.file.Path;
 import picocli.CommandLine.Command;
 
 /** {@code mman evict}: drops files from the page cache, like {@code vmtouch -e}. */
@@ -9,16 +8,26 @@ import picocli.CommandLine.Command;
         description = {"Drop files from the page cache (like vmtouch -e): dirty pages are written back, "
                 + "then posix_fadvise(POSIX_FADV_DONTNEED).",
             "Pages that another process has mapped or locked may stay."})
-final class EvictCommand extends PageCacheCommand {
+final class EvictCommand extends BatchCommand {
 
-    EvictCommand() {
-        super("evict");
+    @Override
+    Pages process(Targets.Target target, long window) {
+        try (Progress progress = progress("evict " + target.file(), target.length())) {
+            FileWindows.ranges(target.file(), target.offset(), target.offset() + target.length(), window, progress,
+                    (offset, length) -> PageCache.evict(target.file(), offset, length));
+        }
+        Pages left = ResidencyCommand.count(target, window);
+        if (!left.known()) {
+            problem(target.file() + ": evicted, but cannot tell what is left: " + Mincore.BLIND);
+        } else {
+            line("evicted " + target.file() + ": " + Sizes.human(target.length()) + ", " + left.resident() + "/"
+                    + left.pages() + " pages still resident");
+        }
+        return left;
     }
 
     @Override
-    String process(Path file, long size, long window, Progress progress) {
-        FileWindows.ranges(file, size, window, progress, (offset, length) -> PageCache.evict(file, offset, length));
-        long left = ResidencyCommand.measure(file, size, window).residentPages();
-        return "evicted " + file + ": " + Sizes.human(size) + ", " + left + "/" + pages(size) + " pages still resident";
+    String workedPages() {
+        return "Evicted Pages";
     }
 }

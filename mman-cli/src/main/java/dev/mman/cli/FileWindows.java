@@ -72,10 +72,13 @@ final class FileWindows {
 
     private FileWindows() {}
 
-    /** Visits each window-sized range in order; a failure of the library becomes a user error naming the file. */
-    static void ranges(Path file, long size, long window, Progress progress, RangeVisitor visitor) {
-        for (long offset = 0; offset < size; offset += window) {
-            long length = Math.min(window, size - offset);
+    /**
+     * Visits each window-sized range of {@code [from, to)} in order; a failure of the library
+     * becomes a user error naming the file.
+     */
+    static void ranges(Path file, long from, long to, long window, Progress progress, RangeVisitor visitor) {
+        for (long offset = from; offset < to; offset += window) {
+            long length = Math.min(window, to - offset);
             try {
                 visitor.visit(offset, length);
             } catch (MMapException e) {
@@ -87,9 +90,9 @@ final class FileWindows {
         }
     }
 
-    /** Maps each window read-only and shared, hands it to {@code visitor}, and unmaps it again. */
-    static void forEach(Path file, long size, long window, Progress progress, Visitor visitor) {
-        ranges(file, size, window, progress, (offset, length) -> {
+    /** Maps each window of {@code [from, to)} read-only and shared, hands it to {@code visitor}, and unmaps it. */
+    static void forEach(Path file, long from, long to, long window, Progress progress, Visitor visitor) {
+        ranges(file, from, to, window, progress, (offset, length) -> {
             try (MemoryMap map = MemoryMap.createFileMapping(file, offset, length, Mman.PROT_READ, Mman.MAP_SHARED)) {
                 visitor.visit(map, offset);
             }

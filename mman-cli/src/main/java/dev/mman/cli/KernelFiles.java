@@ -117,6 +117,16 @@ final class KernelFiles {
         return selected.find() ? selected.group(1) : null;
     }
 
+    /**
+     * A line of {@code /proc/meminfo} in bytes, such as {@code MemTotal} or {@code MemAvailable},
+     * or null when unknown.
+     */
+    Long memInfo(String key) {
+        Matcher line = Pattern.compile("(?m)^" + Pattern.quote(key) + ":\\s+(\\d+) kB$")
+                .matcher(read(proc.resolve("meminfo")));
+        return line.find() ? Long.parseLong(line.group(1)) * 1024 : null;
+    }
+
     private static Long count(Path pool, String file) {
         return number(read(pool.resolve(file)));
     }

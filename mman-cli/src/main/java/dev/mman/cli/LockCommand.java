@@ -4,72 +4,97 @@ import dev.mman.MMapException;
 import dev.mman.Mman;
 import dev.mman.MemoryMap;
 import dev.mman.SystemInfo;
-import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code mman lock}: locks files into RAM and holds them, like {@code vmtouch -l}. */
 @Command(name = "lock", mixinStandardHelpOptions = true,
         description = {"Lock files into RAM (mlock, like vmtouch -l) and hold them until interrupted (Ctrl-C).",
-            "Locking more than RLIMIT_MEMLOCK needs a higher limit or CAP_IPC_LOCK."})
-final class LockCommand implements Runnable {
+            "Locking more than RLIMIT_MEMLOCK needs a higher limit or CAP_IPC_LOCK; locking more than the memory "
+                    + "available (MemAvailable) is refused unless --force."})
+final class LockCommand extends BatchCommand {
 
     private static final int EPERM = 1;
     private static final int EAGAIN = 11;
     private static final int ENOMEM = 12;
 
-    @Parameters(paramLabel = "FILE", arity = "1..*", description = "Regular files to lock.")
-    List<Path> files;
-
     @Option(names = "--seconds", paramLabel = "N",
             description = "Release after N seconds instead of waiting for Ctrl-C.")
     Long seconds;
 
-    @Mixin
-    FileWindows.SizeOption window;
+    @Option(names = "--force", description = "Lock even more than the memory available (the OOM killer may follow).")
+    boolean force;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    private final List<MemoryMap> held = new ArrayList<>();
+    private long asked;
 
     @Override
-    public void run() {
+    void before(Targets.Found found) {
         if (seconds != null && seconds < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--seconds must be 0 or more");
         }
-        long[] sizes = InputFiles.sizes(files);
-        long windowBytes = window.bytes();
-        long asked = java.util.Arrays.stream(sizes).sum();
-        List<MemoryMap> held = new ArrayList<>();
-        boolean terminal = Progress.onTerminal();
-        try {
-            for (int i = 0; i < sizes.length; i++) {
-                Path file = files.get(i);
-                try (Progress progress = new Progress(spec.commandLine().getErr(), "lock " + file, sizes[i], terminal)) {
-                    FileWindows.ranges(file, sizes[i], windowBytes, progress, (offset, length) -> {
-                        MemoryMap map = MemoryMap.createFileMapping(file, offset, length, Mman.PROT_READ,
-                                Mman.MAP_SHARED);
-                        held.add(map);
-                        lock(map, asked);
-                    });
-                }
-            }
-            PrintWriter out = spec.commandLine().getOut();
-            out.println("locked " + files.size() + (files.size() == 1 ? " file, " : " files, ") + Sizes.human(asked)
-                    + " (" + asked + " bytes); " + (seconds == null ? "holding until interrupted (Ctrl-C)"
-                            : "holding for " + seconds + " s"));
-            out.flush();
-            hold();
-        } finally {
-            held.forEach(MemoryMap::close);
+        asked = found.files().stream().mapToLong(Targets.Target::length).sum();
+        Long available = KernelFiles.system().memInfo("MemAvailable");
+        if (!force && available != null && asked > available) {
+            throw new UserError("refusing to lock " + Sizes.human(asked) + " (" + asked + " bytes): only "
+                    + Sizes.human(available) + " (" + available + " bytes) of memory is available (MemAvailable), "
+                    + "and locking more drives the machine into the OOM killer; lock less (--range, --max-file-size) "
+                    + "or add --force");
         }
+    }
+
+    @Override
+    Pages process(Targets.Target target, long window) {
+        try (Progress progress = progress("lock " + target.file(), target.length())) {
+            FileWindows.ranges(target.file(), target.offset(), target.offset() + target.length(), window, progress,
+                    (offset, length) -> {
+                        MemoryMap map = MemoryMap.createFileMapping(target.file(), offset, length, Mman.PROT_READ,
+                                Mman.MAP_SHARED);
+                        try {
+                            lock(map, asked);
+                        } catch (RuntimeException e) {
+                            map.close();
+                            throw e;
+                        }
+                        held.add(map);
+                    });
+        }
+        long pages = pages(target.length());
+        return new Pages(pages, pages, true);
+    }
+
+    @Override
+    String workedPages() {
+        return "Locked Pages";
+    }
+
+    @Override
+    public Integer call() {
+        try {
+            return super.call();
+        } finally {
+            release();
+        }
+    }
+
+    @Override
+    void after() {
+        if (held.isEmpty()) {
+            return;
+        }
+        line("locked " + Sizes.human(asked) + " (" + asked + " bytes); " + (seconds == null
+                ? "holding until interrupted (Ctrl-C)" : "holding for " + seconds + " s"));
+        hold();
+    }
+
+    private void release() {
+        held.forEach(MemoryMap::close);
+        held.clear();
     }
 
     private void lock(MemoryMap map, long asked) {

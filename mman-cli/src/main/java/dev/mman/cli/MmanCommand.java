@@ -13,9 +13,9 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "mman", mixinStandardHelpOptions = true, versionProvider = MmanCommand.Version.class,
         description = "Memory mapping from the command line: system facts, page-cache tools and a chart gallery.",
         subcommands = {GalleryCommand.class, InfoCommand.class, ResidencyCommand.class, TouchCommand.class,
-            EvictCommand.class, LockCommand.class, CommandLine.HelpCommand.class},
+            EvictCommand.class, LockCommand.class, ShmCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:success", "1:runtime failure (missing file, no permission, limit reached...)",
+        exitCodeList = {"0:success", "1:runtime failure, or some file of a batch failed (missing file, no permission, limit reached...)",
             "2:usage error (unknown option, missing argument)"})
 public final class MmanCommand implements Runnable {
 
@@ -35,6 +35,12 @@ public final class MmanCommand implements Runnable {
      * @param args the command line
      */
     public static void main(String[] args) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            // The one answer that needs no parsing: picocli's model of every command costs more than
+            // the JVM's own start, and --version is what scripts call to probe for the tool.
+            System.out.println(new Version().getVersion()[0]);
+            System.exit(0);
+        }
         System.exit(commandLine().execute(args));
     }
 

@@ -9,41 +9,52 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code mman residency}: which pages of files are in the page cache, like {@code fincore}. */
 @Command(name = "residency", mixinStandardHelpOptions = true,
         description = {"Show how much of each file is in the page cache (like fincore or vmtouch -v).",
-            "Map legend: 'O' all pages of that part resident, 'o' some, ' ' none."})
-final class ResidencyCommand implements Runnable {
+            "Map legend: 'O' all pages of that part resident, 'o' some, ' ' none.",
+            "With --output, --bytes, --noheadings or --raw it prints fincore's table instead."})
+final class ResidencyCommand extends BatchCommand {
 
     static final int MAP_WIDTH = 40;
-
-    @Parameters(paramLabel = "FILE", arity = "1..*", description = "Regular files to inspect.")
-    List<Path> files;
 
     @Option(names = "--json", description = "Print one JSON object with a record per file.")
     boolean json;
 
-    @Mixin
-    FileWindows.SizeOption window;
+    @Option(names = {"-o", "--output"}, paramLabel = "LIST", split = ",",
+            description = "The table's columns, of RES, PAGES, SIZE, FILE, PERCENT, MAP "
+                    + "(fincore's default: RES,PAGES,SIZE,FILE).")
+    List<Column> columns;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @Option(names = "--bytes", description = "Sizes in bytes in the table, not KiB, MiB... (fincore -b).")
+    boolean bytes;
 
-    /** The residency of one file: one bit per page. */
-    record Report(Path file, long size, long pages, BitSet resident) {
+    @Option(names = {"-n", "--noheadings"}, description = "No header line in the table.")
+    boolean noHeadings;
+
+    @Option(names = {"-r", "--raw"}, description = "The table's columns separated by one space, not aligned.")
+    boolean raw;
+
+    /** The table's columns, as fincore names them, and two of mman's. */
+    enum Column { RES, PAGES, SIZE, FILE, PERCENT, MAP }
+
+    private final List<Report> reports = new ArrayList<>();
+
+    /**
+     * The residency of one file's range: one bit per page, or {@code known} false when mincore is
+     * blind to it ({@link Mincore}).
+     */
+    record Report(Path file, long size, long pages, BitSet resident, boolean known) {
 
         long residentPages() {
             return resident.cardinality();
         }
 
         double percent() {
-            return 100.0 * residentPages() / pages;
+            return pages == 0 ? 0 : 100.0 * residentPages() / pages;
         }
 
         /**
@@ -51,6 +62,9 @@ final class ResidencyCommand implements Runnable {
          * pages; a file with fewer pages than that stretches each page over several characters.
          */
         String map(int width) {
+            if (!known || pages == 0) {
+                return (known ? " " : "?").repeat(width);
+            }
             StringBuilder map = new StringBuilder(width);
             for (int cell = 0; cell < width; cell++) {
                 int from = (int) (pages * cell / width);
@@ -63,48 +77,109 @@ final class ResidencyCommand implements Runnable {
     }
 
     @Override
-    public void run() {
-        long[] sizes = InputFiles.sizes(files);
-        long windowBytes = window.bytes();
-        List<Report> reports = new ArrayList<>();
-        for (int i = 0; i < sizes.length; i++) {
-            reports.add(measure(files.get(i), sizes[i], windowBytes));
+    Pages process(Targets.Target target, long window) {
+        Report report = measure(target, window);
+        reports.add(report);
+        if (!report.known()) {
+            problem(target.file() + ": residency unknown: " + Mincore.BLIND);
         }
-        PrintWriter out = spec.commandLine().getOut();
-        out.println(json ? Json.write(asJson(reports)) : asText(reports));
-        out.flush();
+        return new Pages(report.pages(), report.residentPages(), report.known());
     }
 
-    static Report measure(Path file, long size, long window) {
+    @Override
+    String workedPages() {
+        return null;
+    }
+
+    @Override
+    void finish(Summary summary, long elapsedNanos) {
+        PrintWriter out = out();
+        if (json) {
+            out.println(Json.write(asJson(reports)));
+        } else if (columns != null || bytes || noHeadings || raw) {
+            out.print(asTable(reports));
+        } else if (!quiet) {
+            out.print(asText(reports));
+        }
+        out.flush();
+        quiet |= json; // JSON is the whole output: no summary after it
+    }
+
+    /** The pages of a target's range and how many are resident. */
+    static Pages count(Targets.Target target, long window) {
+        Report report = measure(target, window);
+        return new Pages(report.pages(), report.residentPages(), report.known());
+    }
+
+    static Report measure(Targets.Target target, long window) {
         long page = Mman.pageSize();
-        long pages = (size + page - 1) / page;
+        long pages = pages(target.length());
         if (pages > Integer.MAX_VALUE) {
-            throw new UserError(file + ": " + pages + " pages are more than one report can count");
+            throw new UserError(target.file() + ": " + pages + " pages are more than one report can count; "
+                    + "give a part with --range");
         }
         BitSet resident = new BitSet((int) pages);
-        FileWindows.forEach(file, size, window, null, (map, offset) -> {
-            BitSet part = map.residency();
-            int first = (int) (offset / page);
-            part.stream().forEach(bit -> resident.set(first + bit));
-        });
-        return new Report(file, size, pages, resident);
+        if (!Mincore.sees(target.file())) {
+            return new Report(target.file(), target.size(), pages, resident, false);
+        }
+        FileWindows.forEach(target.file(), target.offset(), target.offset() + target.length(), window, null,
+                (map, offset) -> {
+                    BitSet part = map.residency();
+                    int first = (int) ((offset - target.offset()) / page);
+                    part.stream().forEach(bit -> resident.set(first + bit));
+                });
+        return new Report(target.file(), target.size(), pages, resident, true);
     }
 
     private static String asText(List<Report> reports) {
         StringBuilder text = new StringBuilder();
-        long pages = 0;
-        long resident = 0;
         for (Report r : reports) {
-            text.append(String.format(Locale.ROOT, "[%s] %d/%d pages %5.1f%%  %s%n",
-                    r.map(MAP_WIDTH), r.residentPages(), r.pages(), r.percent(), r.file()));
-            pages += r.pages();
-            resident += r.residentPages();
+            String count = r.known() ? String.format(Locale.ROOT, "%d/%d pages %5.1f%%", r.residentPages(), r.pages(),
+                    r.percent()) : "?/" + r.pages() + " pages unknown";
+            text.append('[').append(r.map(MAP_WIDTH)).append("] ").append(count).append("  ").append(r.file())
+                    .append(System.lineSeparator());
+        }
+        return text.toString();
+    }
+
+    private String asTable(List<Report> reports) {
+        List<Column> shown = columns == null ? List.of(Column.RES, Column.PAGES, Column.SIZE, Column.FILE) : columns;
+        List<String[]> rows = new ArrayList<>();
+        if (!noHeadings) {
+            rows.add(shown.stream().map(Column::name).toArray(String[]::new));
         }
         long page = Mman.pageSize();
-        text.append(String.format(Locale.ROOT, "total: %d/%d pages %.1f%% (%s of %s resident, %d-byte pages)",
-                resident, pages, 100.0 * resident / pages, Sizes.human(resident * page), Sizes.human(pages * page),
-                page));
-        return text.toString();
+        for (Report r : reports) {
+            rows.add(shown.stream().map(c -> switch (c) {
+                case RES -> r.known() ? size(r.residentPages() * page) : "?";
+                case PAGES -> r.known() ? Long.toString(r.residentPages()) : "?";
+                case SIZE -> size(r.size());
+                case FILE -> r.file().toString();
+                case PERCENT -> r.known() ? String.format(Locale.ROOT, "%.1f", r.percent()) : "?";
+                case MAP -> "[" + r.map(MAP_WIDTH) + "]";
+            }).toArray(String[]::new));
+        }
+        int[] widths = new int[shown.size()];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                widths[i] = Math.max(widths[i], row[i].length());
+            }
+        }
+        StringBuilder table = new StringBuilder();
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                boolean last = i == row.length - 1;
+                boolean left = shown.get(i) == Column.FILE || shown.get(i) == Column.MAP;
+                String cell = raw || last && left ? row[i]
+                        : String.format(Locale.ROOT, "%" + (left ? "-" : "") + widths[i] + "s", row[i]);
+                table.append(cell).append(last ? System.lineSeparator() : " ");
+            }
+        }
+        return table.toString();
+    }
+
+    private String size(long value) {
+        return bytes ? Long.toString(value) : Sizes.human(value).replace(" ", "");
     }
 
     private static Map<String, Object> asJson(List<Report> reports) {
@@ -114,9 +189,10 @@ final class ResidencyCommand implements Runnable {
             record.put("file", r.file().toString());
             record.put("size", r.size());
             record.put("pages", r.pages());
-            record.put("residentPages", r.residentPages());
-            record.put("percent", r.percent());
+            record.put("residentPages", r.known() ? r.residentPages() : null);
+            record.put("percent", r.known() ? r.percent() : null);
             record.put("map", r.map(MAP_WIDTH));
+            record.put("known", r.known());
             records.add(record);
         }
         Map<String, Object> result = new LinkedHashMap<>();

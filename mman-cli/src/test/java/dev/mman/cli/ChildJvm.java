@@ -30,15 +30,17 @@ final class ChildJvm {
     /**
      * The command line of a child that runs {@code mman args} behind {@code wrapper}, with
      * {@code jvmOptions} instead of {@link #NATIVE_ACCESS}: for example none, or
-     * {@code --illegal-native-access=deny}.
+     * {@code --illegal-native-access=deny}; a {@code -cp} among them replaces the test class path.
      */
     static List<String> command(Path crashDir, List<String> wrapper, List<String> jvmOptions, String... args) {
         List<String> command = new ArrayList<>(wrapper);
         command.add(ProcessHandle.current().info().command().orElseThrow());
         command.addAll(jvmOptions);
         command.add("-XX:ErrorFile=" + crashDir.resolve("hs_err_pid%p.log"));
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        if (!jvmOptions.contains("-cp")) {
+            command.add("-cp");
+            command.add(System.getProperty("java.class.path"));
+        }
         command.add(MmanCommand.class.getName());
         command.addAll(List.of(args));
         return command;

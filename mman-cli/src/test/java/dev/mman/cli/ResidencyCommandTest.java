@@ -69,7 +69,9 @@ class ResidencyCommandTest {
         String none = " ".repeat(ResidencyCommand.MAP_WIDTH);
         assertEquals("[" + full + "] " + pages + "/" + pages + " pages 100.0%  " + cached, lines.get(0));
         assertEquals("[" + none + "] 0/" + pages + " pages   0.0%  " + evicted, lines.get(1));
-        assertTrue(lines.get(2).startsWith("total: " + pages + "/" + 2 * pages + " pages 50.0%"), lines.get(2));
+        assertEquals("           Files: 2", lines.get(2));
+        assertTrue(lines.contains("  Resident Pages: " + pages + "/" + 2 * pages + "  8.0 MiB/16.0 MiB  50.0%"),
+                result.out());
     }
 
     @Test

@@ -26,12 +26,16 @@ class TouchEvictCommandTest {
         Cli.Result evicted = Cli.run("evict", a.toString(), b.toString());
         assertEquals(0, evicted.exitCode(), evicted.err());
         assertEquals(List.of("evicted " + a + ": 4.0 MiB, 0/" + pages + " pages still resident",
-                "evicted " + b + ": 4.0 MiB, 0/" + pages + " pages still resident"), evicted.out().lines().toList());
+                "evicted " + b + ": 4.0 MiB, 0/" + pages + " pages still resident"),
+                evicted.out().lines().limit(2).toList());
+        assertTrue(evicted.out().contains("   Evicted Pages: " + 2 * pages + " (8.0 MiB)\n"), evicted.out());
         assertResident(0, a);
 
         Cli.Result touched = Cli.run("touch", a.toString());
         assertEquals(0, touched.exitCode(), touched.err());
-        assertEquals("touched " + a + ": 4.0 MiB, " + pages + "/" + pages + " pages resident", touched.out().strip());
+        assertEquals("touched " + a + ": 4.0 MiB, " + pages + "/" + pages + " pages resident",
+                touched.out().lines().findFirst().orElseThrow());
+        assertTrue(touched.out().contains("  Resident Pages: " + pages + "/" + pages + " "), touched.out());
         assertResident(pages, a);
         assertResident(0, b);
     }
