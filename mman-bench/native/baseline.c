@@ -7,7 +7,8 @@
  * usage: baseline [--quick] [--group GROUP] SCRATCH_DIR
  *
  * With --group only that group's workloads run (AnonCopy, FileCopy, Lifecycle, Control, Fill,
- * and those of baseline_shared.c: SharedMemory, Records, PingPong, SharedLock),
+ * those of baseline_shared.c: SharedMemory, Records, PingPong, SharedLock, and those of
+ * baseline_usage.c: MapTouch, Prefault, HugeRandom, ColdScan, ColdRandom),
  * so that bench/run can measure each group right beside its JMH benchmarks.
  */
 #define _GNU_SOURCE
@@ -258,6 +259,7 @@ static void control(void) {
 }
 
 #include "baseline_shared.c"
+#include "baseline_usage.c"
 
 int main(int argc, char **argv) {
     int arg = 1;
@@ -296,5 +298,6 @@ int main(int argc, char **argv) {
         fill(1u << 20);
     }
     shared_groups();
+    usage_groups();
     return 0;
 }

@@ -4,6 +4,7 @@ import static dev.mman.Mman.MAP_ANONYMOUS;
 import static dev.mman.Mman.MAP_HUGETLB;
 
 import dev.mman.internal.Platform;
+import java.util.Locale;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -33,6 +34,20 @@ final class NativeFill {
      * 4 KiB {@code memset} takes 32 ns against 82 ns, and the gap stays 1.3-3x up to 1 MiB.
      */
     static final long THRESHOLD = 4096;
+
+    /**
+     * From this many bytes a fill first asks whether the range has been faulted in. The check
+     * is one {@code mincore} of one page, under 1% of a fill this large.
+     */
+    static final long FRESH_CHECK = 8L << 20;
+
+    /**
+     * Only Linux populates for writing ({@code MADV_POPULATE_WRITE}, 5.14 and later); elsewhere
+     * mman's {@code POPULATE} reads each page, which maps the shared zero page and leaves the
+     * write fault to {@code memset} anyway.
+     */
+    private static final boolean POPULATES_FOR_WRITING =
+            System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux");
 
     private final Platform platform;
     /** The mapping's monitor for control calls; {@link #exclude()} and {@link #admit()} run holding it. */
@@ -97,9 +112,35 @@ final class NativeFill {
         lock.readLock().lock();
         try {
             stillAllowed.run();
+            if (POPULATES_FOR_WRITING && length >= FRESH_CHECK) {
+                populateIfFresh(address, length);
+            }
             platform.fill(address, length, value);
         } finally {
             lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Faults a fresh range in with {@code MADV_POPULATE_WRITE} before {@code memset} writes it.
+     * The C library's {@code memset} uses {@code rep stosb} above 2 KiB, and on memory that is not
+     * yet there every page fault interrupts that instruction, which then restarts slowly: on
+     * fresh memory it ran at 0.5-0.6 GB/s where the JDK's vector fill faulted the same pages at
+     * 0.6-1.0 GB/s (1 GiB, x86_64, glibc 2.36). The kernel faults a range in faster by itself, and
+     * {@code memset} then runs at cache speed. Only the first page is asked about: a range whose
+     * first page is resident has most likely been written before, and populating resident pages
+     * costs a page-table walk (about 4 GB/s) for nothing. A failed populate is ignored;
+     * {@code memset} then faults the pages in as before.
+     */
+    private void populateIfFresh(long address, long length) {
+        long page = platform.pageSize();
+        long first = address - Math.floorMod(address, page);
+        try {
+            if ((platform.residency(first, page)[0] & 1) == 0) {
+                platform.advise(first, address + length - first, Advice.POPULATE, true);
+            }
+        } catch (MMapException ignored) {
+            // Residency or populate unsupported or refused: memset faults the pages in itself.
         }
     }
 

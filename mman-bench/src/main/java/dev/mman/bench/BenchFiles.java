@@ -34,6 +34,36 @@ final class BenchFiles {
         }
     }
 
+    /**
+     * A large file for the cold-cache workloads, shared by every fork of one {@code bench/run}:
+     * when {@code MMAN_BENCH_SCRATCH} names a directory (bench/run's scratch directory, which it
+     * removes at exit, and where the C baseline makes the same file) the file is made there once
+     * and kept; otherwise it is a temporary file that {@link #deleteUnlessShared} removes.
+     */
+    static Path coldFile(long size) {
+        String scratch = System.getenv("MMAN_BENCH_SCRATCH");
+        if (scratch == null || scratch.isEmpty()) {
+            return create(size);
+        }
+        Path file = Path.of(scratch, "cold-" + size + ".bin");
+        try {
+            if (!Files.exists(file) || Files.size(file) != size) {
+                Path fresh = create(size);
+                Files.move(fresh, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Deletes a file of {@link #coldFile} unless bench/run shares it between forks. */
+    static void deleteUnlessShared(Path file) {
+        if (file != null && !file.getParent().toString().equals(System.getenv("MMAN_BENCH_SCRATCH"))) {
+            delete(file);
+        }
+    }
+
     /** Bytes that are neither zero nor constant, the source of every write workload. */
     static byte[] pattern(int size) {
         byte[] bytes = new byte[size];

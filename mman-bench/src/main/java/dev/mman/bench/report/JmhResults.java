@@ -13,6 +13,9 @@ public final class JmhResults {
 
     private static final String SUFFIX = "Bench";
 
+    /** The secondary metric of bytes read from the device per operation (the benchmarks' {@code DeviceReads}). */
+    public static final String DEVICE_BYTES = "deviceBytes";
+
     /** The measurements, in the order JMH ran them. */
     private final List<Measurement> measurements;
     /** The JDK that ran them, for example {@code 25.0.1 (OpenJDK 64-Bit Server VM 25.0.1+8-LTS)}. */
@@ -64,8 +67,27 @@ public final class JmhResults {
         }
         double error = primary.path("scoreError").asDouble(Double.NaN);
         JsonNode alloc = run.path("secondaryMetrics").path("gc.alloc.rate.norm").path("score");
+        // The cold-file benchmarks count /proc/self/io read_bytes per operation in an @AuxCounters field.
         return new Measurement(group, op, impl, param, primary.path("score").asDouble(),
-                Double.isFinite(error) ? error : Double.NaN, alloc.isMissingNode() ? Double.NaN : alloc.asDouble());
+                Double.isFinite(error) ? error : Double.NaN, alloc.isMissingNode() ? Double.NaN : alloc.asDouble(),
+                perIteration(run.path("secondaryMetrics").path(DEVICE_BYTES)));
+    }
+
+    /**
+     * The mean of an event counter's per-iteration figures. JMH's score of an
+     * {@code @AuxCounters(EVENTS)} counter is the sum over all iterations; the single-shot
+     * benchmarks make one operation per iteration, so the mean is the figure per operation.
+     */
+    private static double perIteration(JsonNode metric) {
+        double sum = 0;
+        int count = 0;
+        for (JsonNode fork : metric.path("rawData")) {
+            for (JsonNode iteration : fork) {
+                sum += iteration.asDouble();
+                count++;
+            }
+        }
+        return count == 0 ? Double.NaN : sum / count;
     }
 
     /**

@@ -141,6 +141,31 @@ public final class ReportWriter {
             line(cells.toString());
         }
         line("");
+        if (table.hasDeviceBytes()) {
+            deviceBytes(table);
+        }
+    }
+
+    /** Read amplification: what the kernel read from the device for each byte the workload asked for. */
+    private void deviceBytes(Table table) {
+        List<String> contenders = table.contenders().stream().filter(c -> !c.equals(Goal.LIMIT)).toList();
+        line("Bytes read from the device per byte asked for (`/proc/self/io` `read_bytes` over the operation):");
+        line("");
+        line("| workload | " + String.join(" | ", contenders) + " |");
+        line("|---|" + "---:|".repeat(contenders.size()));
+        for (Measurement.RowKey row : table.rows().keySet()) {
+            StringBuilder cells = new StringBuilder("| ").append(Units.row(row)).append(" |");
+            for (String contender : contenders) {
+                double ratio = table.amplification(row, contender);
+                cells.append(' ').append(Double.isNaN(ratio) ? "" : Units.ratio(ratio)).append(" |");
+            }
+            line(cells.toString());
+        }
+        line("");
+        table.judged().stream().filter(v -> v.goal().kind() == Goal.Kind.AMPLIFICATION_AT_MOST)
+                .forEach(v -> line("mman, " + Units.row(v.row()) + ": " + judgement(v) + " (goal "
+                        + v.goal().describe() + ")."));
+        line("");
     }
 
     private static String figure(Workload workload, Measurement.RowKey row, Measurement m) {

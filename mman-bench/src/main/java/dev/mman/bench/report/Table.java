@@ -35,13 +35,29 @@ public final class Table {
         for (Measurement m : mine) {
             rows.computeIfAbsent(m.row(), k -> new LinkedHashMap<>()).put(m.impl(), m);
         }
+        addBorrowedBaselines();
         addAbsoluteLimits();
         for (Goal goal : workload.goals()) {
             if (rows.values().stream().anyMatch(cells -> cells.containsKey(goal.baseline()))) {
                 contenders.add(goal.baseline());
             }
         }
-        mine.stream().map(Measurement::impl).forEach(contenders::add);
+        rows.values().forEach(cells -> contenders.addAll(cells.keySet()));
+    }
+
+    /** A borrowing row shows the figures of its source row of the same size, as if measured. */
+    private void addBorrowedBaselines() {
+        for (Workload.Borrow borrow : workload.borrows()) {
+            for (Map.Entry<Measurement.RowKey, Map<String, Measurement>> row : rows.entrySet()) {
+                Measurement.RowKey key = row.getKey();
+                Map<String, Measurement> source = rows.get(new Measurement.RowKey(key.group(), borrow.from(), key.param()));
+                if (!key.op().equals(borrow.op()) || source == null) {
+                    continue;
+                }
+                source.forEach((impl, m) -> row.getValue().putIfAbsent(
+                        impl.equals(Workload.MMAN) ? borrow.mmanAs() : impl, m.as(key.op(), impl)));
+            }
+        }
     }
 
     /** An absolute goal's limit stands in every row that mman was measured in, as if measured. */
@@ -110,7 +126,7 @@ public final class Table {
         if (mman == null || other == null) {
             return Optional.empty();
         }
-        Goal goal = workload.goalFor(baseline).orElse(new Goal(baseline, Goal.Kind.INFORMATIONAL, 0));
+        Goal goal = workload.goalFor(baseline, row.op()).orElse(new Goal(baseline, Goal.Kind.INFORMATIONAL, 0));
         double ratio = goal.ratio(mman.nanos(), other.nanos(), workload.throughput());
         return Optional.of(new Verdict(row, goal, ratio, goal.met(ratio)));
     }
@@ -126,8 +142,38 @@ public final class Table {
             for (String baseline : baselines()) {
                 verdict(row, baseline).filter(v -> v.goal().kind() != Goal.Kind.INFORMATIONAL).ifPresent(all::add);
             }
+            amplificationVerdict(row).ifPresent(all::add);
         }
         return all;
+    }
+
+    /**
+     * Bytes read from the device per byte asked for, of one contender in one row.
+     *
+     * @param row the row
+     * @param contender the contender
+     * @return the ratio, or NaN when not measured
+     */
+    public double amplification(Measurement.RowKey row, String contender) {
+        Measurement m = rows.get(row).get(contender);
+        return m == null || Double.isNaN(m.deviceBytes()) ? Double.NaN : m.deviceBytes() / workload.bytes(row.param());
+    }
+
+    /**
+     * Whether any figure of this table counts device reads.
+     *
+     * @return true when the report should show amplification
+     */
+    public boolean hasDeviceBytes() {
+        return rows.values().stream().flatMap(cells -> cells.values().stream())
+                .anyMatch(m -> Double.isFinite(m.deviceBytes()));
+    }
+
+    private Optional<Verdict> amplificationVerdict(Measurement.RowKey row) {
+        double ratio = amplification(row, Workload.MMAN);
+        return workload.goals().stream()
+                .filter(g -> g.kind() == Goal.Kind.AMPLIFICATION_AT_MOST && g.judges(row.op()) && Double.isFinite(ratio))
+                .findFirst().map(g -> new Verdict(row, g, ratio, g.met(ratio)));
     }
 
     /**

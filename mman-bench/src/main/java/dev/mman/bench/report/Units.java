@@ -31,9 +31,14 @@ final class Units {
         return String.format(Locale.ROOT, "%.2f ms", nanos / 1e6);
     }
 
-    /** Bytes per nanosecond are decimal gigabytes per second. */
+    /**
+     * Bytes per nanosecond are decimal gigabytes per second; below 1 GB/s (random and cold reads)
+     * the figure is in MB/s, so that it keeps its digits.
+     */
     static String rate(long bytes, double nanos) {
-        return String.format(Locale.ROOT, "%.2f GB/s", bytes / nanos);
+        double gigabytes = bytes / nanos;
+        return gigabytes < 1 ? String.format(Locale.ROOT, "%.1f MB/s", gigabytes * 1e3)
+                : String.format(Locale.ROOT, "%.2f GB/s", gigabytes);
     }
 
     static String ratio(double ratio) {

@@ -7,6 +7,7 @@ import static dev.mman.bench.report.Goal.Kind.TIME_BELOW;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * A group of benchmarks that share one table, one chart and one set of goals.
@@ -16,16 +17,43 @@ import java.util.Optional;
  * @param explanation what is measured and how the contenders differ
  * @param throughput true when figures are shown as GB/s and ratios as throughput ratios
  * @param fixedBytes bytes per operation when the workload has no size parameter (0: none)
- * @param goals one per baseline, in column order
+ * @param goals one per baseline (or per baseline and row operation), in column order
+ * @param borrows rows that are shown beside the baselines of another row of the same size
  */
 public record Workload(String group, String title, String explanation, boolean throughput, long fixedBytes,
-        List<Goal> goals) {
+        List<Goal> goals, List<Borrow> borrows) {
+
+    /**
+     * A workload whose rows each have their own baselines.
+     *
+     * @param group the benchmark class without {@code Bench}
+     * @param title the heading
+     * @param explanation what is measured
+     * @param throughput true for GB/s figures
+     * @param fixedBytes bytes per operation, 0 for the size parameter
+     * @param goals the goals
+     */
+    public Workload(String group, String title, String explanation, boolean throughput, long fixedBytes,
+            List<Goal> goals) {
+        this(group, title, explanation, throughput, fixedBytes, goals, List.of());
+    }
+
+    /**
+     * A row of one mman variant that takes the baselines of another row instead of measuring
+     * them twice, for example confined mappings beside the C and JDK figures of the shared row.
+     *
+     * @param op the borrowing row's operation
+     * @param from the operation whose baselines it shows
+     * @param mmanAs the column under which the other row's mman figure appears, so that one
+     *     variant can be judged against the other
+     */
+    public record Borrow(String op, String from, String mmanAs) {}
 
     /** The implementation every baseline is compared with. */
     public static final String MMAN = "mman";
 
     /** Every workload of the suite, in report order. */
-    public static final List<Workload> ALL = List.of(
+    public static final List<Workload> ALL = Stream.concat(Stream.of(
             new Workload("AnonCopy", "read / write, anonymous memory",
                     "`MemoryMap.read(0, array, 0, size)` (into a preallocated array) and `write(array, 0)` "
                             + "against C `memcpy` between a mapping and a heap buffer, and `MemorySegment.copy` on "
@@ -52,8 +80,10 @@ public record Workload(String group, String title, String explanation, boolean t
                     false, 0, List.of(
                             new Goal("rawCopy", TIME_AT_MOST, 1.5),
                             new Goal("rawCopyNewArray", INFORMATIONAL, 0))),
-            new Workload("Lifecycle", "create + close",
-                    "Map and unmap without touching the memory. `file`: open the file, map `MAP_SHARED` "
+            new Workload("Lifecycle", "create + close, memory never touched",
+                    "Map and unmap; the memory is never touched: no byte is read or written and no view is "
+                            + "made, so close retires no arena and needs no handshake. The table \"map, touch "
+                            + "one byte, close\" below has the cost of a mapping that is used. `file`: open the file, map `MAP_SHARED` "
                             + "read-write, close the descriptor, unmap (the C baseline does exactly this; the JDK "
                             + "contender is `FileChannel.open` + `map(..., Arena.ofShared())` + both closed). "
                             + "`anon`: anonymous memory; the JDK contender is `Arena.ofShared().allocate` + close.",
@@ -136,7 +166,8 @@ public record Workload(String group, String title, String explanation, boolean t
                             + "`long[]`, the floor without the mapping's checks.",
                     false, 0, List.of(
                             Goal.nanosAtMost(50),
-                            new Goal("heap", INFORMATIONAL, 0))));
+                            new Goal("heap", INFORMATIONAL, 0)))),
+            UsageWorkloads.ALL.stream()).toList();
 
     /**
      * Bytes moved by one operation of a row, for throughput figures.
@@ -156,5 +187,18 @@ public record Workload(String group, String title, String explanation, boolean t
      */
     public Optional<Goal> goalFor(String baseline) {
         return goals.stream().filter(g -> g.baseline().equals(baseline)).findFirst();
+    }
+
+    /**
+     * The goal against one baseline in the rows of one operation: a goal for that operation
+     * before one for every row.
+     *
+     * @param baseline the contender's name
+     * @param op the row's operation
+     * @return the goal, if that row is judged against the baseline
+     */
+    public Optional<Goal> goalFor(String baseline, String op) {
+        return goals.stream().filter(g -> g.baseline().equals(baseline) && op.equals(g.op())).findFirst()
+                .or(() -> goals.stream().filter(g -> g.baseline().equals(baseline) && g.op() == null).findFirst());
     }
 }

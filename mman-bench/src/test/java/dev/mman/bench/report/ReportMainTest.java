@@ -74,7 +74,7 @@ class ReportMainTest {
         assertTrue(markdown.contains("0.22 met"), markdown);
         assertTrue(markdown.contains("**1.25 MISSED**"), markdown);
         assertTrue(markdown.contains("not run: hyperfine is not on PATH"), markdown);
-        assertTrue(markdown.contains("![create + close](docs/bench/lifecycle.png)"), markdown);
+        assertTrue(markdown.contains("![create + close, memory never touched](docs/bench/lifecycle.png)"), markdown);
 
         for (String chart : List.of("anoncopy", "control", "lifecycle")) {
             BufferedImage image = ImageIO.read(dir.resolve("docs/bench/" + chart + ".png").toFile());
