@@ -82,6 +82,30 @@ class LockCommandTest {
                 result.err().lines().toList());
     }
 
+    @Test
+    void refusesToLockMoreThanTheMemoryAvailableAndSaysBothFigures() throws IOException {
+        Long available = KernelFiles.system().memInfo("MemAvailable");
+        assertTrue(available != null && available > 0, "Linux 3.14+ has MemAvailable in /proc/meminfo");
+        Path huge = files.dir.resolve("huge.bin");
+        try (java.io.RandomAccessFile sparse = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            sparse.setLength(2 * available + (1L << 30)); // a hole: no disk, and refused before any mapping
+        }
+        Cli.Result result = Cli.run("lock", "--seconds", "0", huge.toString());
+        assertEquals(1, result.exitCode(), result.err());
+        List<String> lines = result.err().lines().toList();
+        assertEquals(1, lines.size(), result.err());
+        assertTrue(lines.getFirst().startsWith("mman lock: refusing to lock "), lines.getFirst());
+        assertTrue(lines.getFirst().contains(" bytes) of memory is available (MemAvailable)"), lines.getFirst());
+        assertTrue(lines.getFirst().endsWith("or add --force"), lines.getFirst());
+    }
+
+    @Test
+    void aTouchThatCannotFitSaysSo() {
+        assertTrue(TouchCommand.shortfall(Long.MAX_VALUE / 2).startsWith("it cannot fit: 4096 PiB is more than the "),
+                TouchCommand.shortfall(Long.MAX_VALUE / 2));
+        assertTrue(TouchCommand.shortfall(4096).startsWith("the rest was dropped again or not read ("));
+    }
+
     private static long lockedKilobytes(long pid) throws IOException {
         return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
                 .filter(line -> line.startsWith("VmLck:"))
