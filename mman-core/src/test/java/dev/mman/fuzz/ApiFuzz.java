@@ -1,6 +1,7 @@
 package dev.mman.fuzz;
 
 import dev.mman.MMapException;
+import dev.mman.MapOptions;
 import dev.mman.MappedRecords;
 import dev.mman.MemoryMap;
 import dev.mman.Mman;
@@ -36,7 +37,7 @@ import java.util.stream.BaseStream;
 public final class ApiFuzz {
 
     /** The public API under test; the pool belongs elsewhere. */
-    static final List<Class<?>> CLASSES = List.of(Mman.class, MemoryMap.class, SharedMemory.class, PageCache.class,
+    static final List<Class<?>> CLASSES = List.of(Mman.class, MapOptions.class, MemoryMap.class, SharedMemory.class, PageCache.class,
             MappedRecords.class, MappedRecords.RecordIterator.class, SpscRingBuffer.class, MpscRingBuffer.class,
             SharedLock.class);
 

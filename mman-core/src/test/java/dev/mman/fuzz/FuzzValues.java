@@ -4,7 +4,11 @@ import static dev.mman.Mman.MAP_SHARED;
 import static dev.mman.Mman.PROT_READ;
 import static dev.mman.Mman.PROT_WRITE;
 
+import dev.mman.Access;
 import dev.mman.Advice;
+import dev.mman.MapOptions;
+import dev.mman.Sharing;
+import dev.mman.SyncMode;
 import dev.mman.Backend;
 import dev.mman.MappedRecords;
 import dev.mman.MemoryMap;
@@ -30,6 +34,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
@@ -116,6 +123,21 @@ final class FuzzValues implements AutoCloseable {
         put(Executor.class, 1, plain("caller's thread", (Executor) Runnable::run), plain("null", null));
         // Never one that accepts: removeUnused would remove other programs' unused objects.
         put(Predicate.class, 1, plain("none", (Predicate<SharedMemoryInfo>) info -> false), plain("null", null));
+        put(Access.class, 1, plain("READ", Access.READ), plain("null", null), plain("WRITE", Access.WRITE),
+                plain("EXEC", Access.EXEC));
+        put(Access[].class, 1, plain("{}", new Access[0]), plain("null", null), plain("{WRITE}", new Access[] {Access.WRITE}),
+                plain("{null}", new Access[] {null}), plain("{EXEC, EXEC}", new Access[] {Access.EXEC, Access.EXEC}));
+        put(Set.class, 1, plain("{READ, WRITE}", Set.of(Access.READ, Access.WRITE)), plain("null", null),
+                plain("{}", Set.of()), plain("{READ}", Set.of(Access.READ)), plain("{EXEC}", Set.of(Access.EXEC)),
+                plain("{READ, null}", new HashSet<>(Arrays.asList(Access.READ, null))),
+                plain("{\"READ\"}", Set.of("READ")));
+        put(Sharing.class, 1, plain("SHARED", Sharing.SHARED), plain("null", null), plain("PRIVATE", Sharing.PRIVATE));
+        put(SyncMode.class, 1, plain("SYNC", SyncMode.SYNC), plain("null", null), plain("ASYNC", SyncMode.ASYNC));
+        put(MapOptions.class, 2, plain("anonymous", MapOptions.anonymous(MAP_BYTES)),
+                fresh("file", made -> MapOptions.file(regularFile())), plain("null", null),
+                fresh("read-only file", made -> MapOptions.file(regularFile()).access(Access.READ)),
+                plain("confined anonymous", MapOptions.anonymous(MAP_BYTES).confined()),
+                fresh("private file", made -> MapOptions.file(regularFile()).sharing(Sharing.PRIVATE)));
         put(SharedMemory.Options.class, 1, plain("defaults", SharedMemory.Options.defaults()), plain("null", null),
                 plain("openOrCreate", SharedMemory.Options.defaults().withOpenOrCreate()));
     }
