@@ -37,7 +37,7 @@ class PlatformDefaultsTest {
     /** The defaults that are a portable way to make the call, not a refusal. */
     private static final Set<String> PORTABLE_DEFAULTS =
             Set.of("fill", "mapCountLimit", "openedFileSize", "openForMapping", "processMapCount", "remapsInPlace",
-                    "replaceWithPlaceholder", "unavailable");
+                    "replaceWithPlaceholder", "requireNativeCalls", "unavailable");
 
     /** This machine's platform, and the same with every portable default running that default. */
     static Stream<Platform> platforms() {
