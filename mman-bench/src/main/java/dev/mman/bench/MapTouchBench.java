@@ -3,6 +3,7 @@ package dev.mman.bench;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 import dev.mman.Mman;
+import dev.mman.MapOptions;
 import dev.mman.MemoryMap;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -62,6 +63,14 @@ public class MapTouchBench {
         }
     }
 
+    /** mman, confined to this thread ({@code MapOptions.confined()}): map, one store, close with no handshake. */
+    @Benchmark
+    public long anonConfined_mman() {
+        try (MemoryMap map = MapOptions.anonymous(mapSize).confined().map()) {
+            return touch(map.asSegment());
+        }
+    }
+
     /** {@code Arena.ofShared()}: allocate, one store, close. */
     @Benchmark
     public long anon_arenaShared() {
@@ -83,6 +92,14 @@ public class MapTouchBench {
     public long file_mman() {
         try (MemoryMap map = MemoryMap.createFileMapping(file, 0, mapSize,
                 Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_SHARED)) {
+            return touch(map.asSegment());
+        }
+    }
+
+    /** mman, confined: the file mapped shared read-write for this thread only, one store, unmapped. */
+    @Benchmark
+    public long fileConfined_mman() {
+        try (MemoryMap map = MapOptions.file(file).length(mapSize).confined().map()) {
             return touch(map.asSegment());
         }
     }

@@ -3,7 +3,9 @@ package dev.mman.bench;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 import dev.mman.Advice;
+import dev.mman.MapOptions;
 import dev.mman.MemoryMap;
+import dev.mman.Sharing;
 import dev.mman.Mman;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -39,11 +41,20 @@ public class PrefaultBench {
 
     private byte value = 1;
 
-    /** mman: {@code MAP_POPULATE}, one thread (the kernel's, inside mmap). */
+    /** mman: {@code MAP_POPULATE} on one thread ({@code prefaultThreads(1)}), as C does it. */
     @Benchmark
     public long populate_mman() {
-        try (MemoryMap map = MemoryMap.createAnonymous(prefaultSize, READ_WRITE,
-                PRIVATE_ANONYMOUS | Mman.MAP_POPULATE)) {
+        // One thread, as C's MAP_POPULATE: the one-thread figure the parallel row is judged against.
+        try (MemoryMap map = MapOptions.anonymous(prefaultSize).sharing(Sharing.PRIVATE).populate().prefaultThreads(1)
+                .map()) {
+            return map.address();
+        }
+    }
+
+    /** mman's default prefault: {@code MAP_POPULATE} split across threads (one per 64 MiB, at most the cores). */
+    @Benchmark
+    public long populateParallel_mman() {
+        try (MemoryMap map = MemoryMap.createAnonymous(prefaultSize, READ_WRITE, PRIVATE_ANONYMOUS | Mman.MAP_POPULATE)) {
             return map.address();
         }
     }
