@@ -2,6 +2,7 @@ package dev.mman;
 
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -41,11 +42,19 @@ public enum Access {
      * @param rights the rights; empty for {@link Mman#PROT_NONE}
      * @return the bits
      * @throws NullPointerException when {@code rights} is or holds null
+     * @throws MMapInvalidParameterException when the set holds something other than an
+     *     {@code Access} (possible only through an unchecked conversion)
      */
     public static int bits(Set<Access> rights) {
+        Objects.requireNonNull(rights, "rights");
         int prot = 0;
-        for (Access right : rights) {
-            prot |= right.bit;
+        for (Object right : rights) {
+            if (!(right instanceof Access access)) {
+                Objects.requireNonNull(right, "rights holds null");
+                throw Arguments.invalid("the rights " + rights + " hold a " + right.getClass().getName()
+                        + ", not an Access: pass a Set<Access> such as EnumSet.of(Access.READ)");
+            }
+            prot |= access.bit;
         }
         return prot;
     }

@@ -9,7 +9,6 @@ import static dev.mman.Mman.PROT_WRITE;
 
 import dev.mman.internal.Flags;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
@@ -223,7 +222,10 @@ public final class MapOptions {
     public MapOptions access(Access first, Access... more) {
         Objects.requireNonNull(first, "first");
         EnumSet<Access> rights = EnumSet.of(first);
-        rights.addAll(Arrays.asList(Objects.requireNonNull(more, "more")));
+        Objects.requireNonNull(more, "more");
+        for (int i = 0; i < more.length; i++) {
+            rights.add(Objects.requireNonNull(more[i], "more[" + i + "]"));
+        }
         return access(rights);
     }
 

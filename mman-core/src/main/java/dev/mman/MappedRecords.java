@@ -23,8 +23,9 @@ import java.util.stream.StreamSupport;
 /**
  * Fixed-size records of a file, read as zero-copy {@link MemorySegment} views through a window
  * that slides over the file. Files far larger than RAM or the address space stream through,
- * because only one window (64 MiB unless told otherwise) is mapped at a time, populated as it is
- * mapped ({@code MAP_POPULATE}) and advised {@code MADV_SEQUENTIAL}. Windows are mapped with the selected {@link Backend}, except that
+ * because only one window (64 MiB unless told otherwise) is mapped at a time and advised
+ * {@code MADV_SEQUENTIAL}; a window mostly in the page cache is populated at once, a cold one read
+ * ahead in the background ({@code MADV_WILLNEED}; on JDK windows, {@code MAP_POPULATE}). Windows are mapped with the selected {@link Backend}, except that
  * {@code NIO} uses {@code JDK} windows: a {@code MappedByteBuffer} cannot be unmapped on request.
  *
  * <pre>{@code
@@ -289,17 +290,29 @@ public final class MappedRecords {
             long wanted = Math.max(windowSize, start - mapStart + recordSize);
             long fileEnd = records * recordSize;
             long length = Math.min(wanted, fileEnd - mapStart);
-            // Every page of the window is read, so the page tables are filled at once (MAP_POPULATE)
-            // instead of by one fault per few pages as the iteration reaches them.
+            Backend backend = windowBackend();
             MemoryMap map = MemoryMap.createFileMapping(window.file, mapStart, length, PROT_READ,
-                    MAP_SHARED | MAP_POPULATE, windowBackend());
+                    backend == Backend.NATIVE ? MAP_SHARED : MAP_SHARED | MAP_POPULATE, backend);
             if (map.backend() == Backend.NATIVE) {
                 map.madvise(Advice.SEQUENTIAL);
+                map.madvise(mostlyCached(map) ? Advice.POPULATE : Advice.WILLNEED);
             }
             window.map = map;
             window.view = map.asSegment();
             window.startOffset = mapStart;
             window.endRecord = Math.min(records, (mapStart + length) / recordSize);
+        }
+
+        /**
+         * Whether nine tenths of a window are in the page cache. Every page of a window is read, so
+         * a cached window gets its page tables filled at once ({@code POPULATE}) instead of by a
+         * fault every few pages; a cold one is read ahead in the background ({@code WILLNEED}), so
+         * that the disk works while the first records are used, where populating it would read the
+         * whole window before handing out one record (3 to 3.6 times slower on a cold 2 GiB scan).
+         */
+        private static boolean mostlyCached(MemoryMap map) {
+            long pages = (map.size() + Mman.pageSize() - 1) / Mman.pageSize();
+            return map.residentPages() >= pages - pages / 10;
         }
 
         /**

@@ -185,6 +185,15 @@ final class FuzzValues implements AutoCloseable {
             SharedMemory shm = keep(made, SharedMemory.create(uniqueName(made), FILE_BYTES));
             return closedIf(closed, shm, shm);
         }
+        if (type == MapOptions.class) {
+            // Options hold no resource: "closed" options name a file that has gone.
+            Path file = regularFile();
+            MapOptions options = MapOptions.file(file);
+            if (closed) {
+                delete(file);
+            }
+            return options;
+        }
         if (type == MappedRecords.class) {
             Path file = regularFile();
             MappedRecords records = MappedRecords.of(file, 16);
