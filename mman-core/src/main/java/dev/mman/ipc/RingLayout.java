@@ -1,6 +1,6 @@
 package dev.mman.ipc;
 
-import java.util.Objects;
+import dev.mman.MMapInvalidParameterException;
 
 /**
  * The layout of {@link SpscRingBuffer} and {@link MpscRingBuffer} in shared memory, version
@@ -197,10 +197,10 @@ public final class RingLayout {
      *
      * @param slot the slot index, from 0 to the ring's {@code producerSlots - 1}
      * @return {@code METADATA_BYTES + slot * SLOT_BYTES}
-     * @throws IndexOutOfBoundsException when {@code slot} is outside 0 to {@value #MAX_PRODUCER_SLOTS} - 1
+     * @throws MMapInvalidParameterException when {@code slot} is outside 0 to {@value #MAX_PRODUCER_SLOTS} - 1
      */
     public static long slotOffset(int slot) {
-        return METADATA_BYTES + (long) Objects.checkIndex(slot, MAX_PRODUCER_SLOTS) * SLOT_BYTES;
+        return METADATA_BYTES + (long) within("slot", slot, MAX_PRODUCER_SLOTS - 1) * SLOT_BYTES;
     }
 
     /**
@@ -208,11 +208,17 @@ public final class RingLayout {
      *
      * @param producerSlots the ring's {@code producerSlots}: 0 for SPSC
      * @return {@code METADATA_BYTES + producerSlots * SLOT_BYTES}
-     * @throws IndexOutOfBoundsException when {@code producerSlots} is outside 0 to {@value #MAX_PRODUCER_SLOTS}
+     * @throws MMapInvalidParameterException when {@code producerSlots} is outside 0 to {@value #MAX_PRODUCER_SLOTS}
      */
     public static long dataOffset(int producerSlots) {
-        return METADATA_BYTES + (long) Objects.checkIndex(producerSlots, MAX_PRODUCER_SLOTS + 1)
-                * SLOT_BYTES;
+        return METADATA_BYTES + (long) within("producerSlots", producerSlots, MAX_PRODUCER_SLOTS) * SLOT_BYTES;
+    }
+
+    private static int within(String name, int value, int most) {
+        if (value < 0 || value > most) {
+            throw new MMapInvalidParameterException("RingLayout: " + name + " " + value + " is outside 0 to " + most);
+        }
+        return value;
     }
 
     /**

@@ -73,12 +73,12 @@ class RingLayoutTest {
         assertEquals(512, RingLayout.slotOffset(0));
         assertEquals(640, RingLayout.slotOffset(1));
         assertEquals(512 + 4095 * 128, RingLayout.slotOffset(4095));
-        assertThrows(IndexOutOfBoundsException.class, () -> RingLayout.slotOffset(4096));
-        assertThrows(IndexOutOfBoundsException.class, () -> RingLayout.slotOffset(-1));
+        assertThrows(MMapInvalidParameterException.class, () -> RingLayout.slotOffset(4096));
+        assertThrows(MMapInvalidParameterException.class, () -> RingLayout.slotOffset(-1));
         assertEquals(512, RingLayout.dataOffset(0));
         assertEquals(2560, RingLayout.dataOffset(16));
         assertEquals(512 + 4096 * 128, RingLayout.dataOffset(4096));
-        assertThrows(IndexOutOfBoundsException.class, () -> RingLayout.dataOffset(4097));
+        assertThrows(MMapInvalidParameterException.class, () -> RingLayout.dataOffset(4097));
         assertEquals(0x0000_0007_0000_000DL, RingLayout.recordHeader(13, 7));
         assertEquals(0xFFFF_FFFF_0000_0010L, RingLayout.recordHeader(16, RingLayout.PADDING_TYPE));
         assertEquals(13, RingLayout.recordLength(0x0000_0007_0000_000DL));
