@@ -2,7 +2,6 @@ package dev.mman.testing;
 
 import dev.mman.Backend;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,8 +35,9 @@ public final class ChildJvm {
      * The coverage agent this JVM runs with, if any (the build's JaCoCo), handed on so that code
      * exercised only in child JVMs counts; the agent appends to the same file under a lock.
      */
-    private static final List<String> COVERAGE_AGENT = ManagementFactory.getRuntimeMXBean().getInputArguments()
-            .stream().filter(option -> option.startsWith("-javaagent:") && option.contains("jacoco")).toList();
+    private static final List<String> COVERAGE_AGENT = ProcessHandle.current().info().arguments().stream()
+            .flatMap(Arrays::stream).filter(option -> option.startsWith("-javaagent:") && option.contains("jacoco"))
+            .toList();
 
     /** How long a child may run before it is killed and the test fails. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
