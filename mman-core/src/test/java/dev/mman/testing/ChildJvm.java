@@ -33,7 +33,8 @@ public final class ChildJvm {
 
     /**
      * The coverage agent this JVM runs with, if any (the build's JaCoCo), handed on so that code
-     * exercised only in child JVMs counts; the agent appends to the same file under a lock.
+     * exercised only in child JVMs counts; the agent appends to the same file under a lock. No other
+     * agent is handed on.
      */
     private static final List<String> COVERAGE_AGENT = ProcessHandle.current().info().arguments().stream()
             .flatMap(Arrays::stream).filter(option -> option.startsWith("-javaagent:") && option.contains("jacoco"))
@@ -165,7 +166,10 @@ public final class ChildJvm {
         if (backend != null && inheritsBackend) {
             command.add("-D" + Backend.PROPERTY + "=" + backend); // the child maps like this run; options may override
         }
-        command.addAll(COVERAGE_AGENT);
+        if (launcherPrefix.isEmpty()) {
+            // A child run as another user (setpriv) could not write the coverage file, and would not start.
+            command.addAll(COVERAGE_AGENT);
+        }
         command.addAll(extraOptions);
         command.add("-cp");
         command.add(classPath);
