@@ -2,6 +2,7 @@ package dev.mman.bench;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
+import dev.mman.Access;
 import dev.mman.Mman;
 import dev.mman.MapOptions;
 import dev.mman.MemoryMap;
@@ -99,7 +100,7 @@ public class MapTouchBench {
     /** mman, confined: the file mapped shared read-write for this thread only, one store, unmapped. */
     @Benchmark
     public long fileConfined_mman() {
-        try (MemoryMap map = MapOptions.file(file).length(mapSize).confined().map()) {
+        try (MemoryMap map = MapOptions.file(file).length(mapSize).access(Access.READ, Access.WRITE).confined().map()) {
             return touch(map.asSegment());
         }
     }
