@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Close races counted in the thousands by default (a round costs a few milliseconds on a busy machine) and in the millions under the {@code stress}
- * tag: a touched mapping is closed under a thread that reads it and one that writes it, through
- * views or through mman's own calls, and every access loop must end in the one exception its kind
+ * tag: a touched mapping is closed under threads that read and write it (one per processor beside
+ * the closing thread), through views or through mman's own calls, and every access loop must end in the one exception its kind
  * documents ({@link IllegalStateException} for a view, {@link MMapException} for a call), with no
  * crash. This is the evidence that {@code close()}'s placeholder leaves no window for a late access
  * (JDK-8364167) to touch unmapped memory.
@@ -70,7 +70,9 @@ class CountedCloseRaceTest {
         String expected = (kind.equals("views") ? IllegalStateException.class : MMapException.class).getName();
         System.out.println("counted close races (" + kind + ", " + TestBackend.current() + ", " + jit + "): " + rounds
                 + " rounds, endings " + endings + ", loops left interrupted by the JDK " + interruptedLoops(child));
-        assertEquals(Map.of(expected, 2L * rounds), endings, "every loop of every round ends in " + expected);
+        long loops = Long.parseLong(child.line("LOOPS ").substring("LOOPS ".length()).strip());
+        assertTrue(loops >= rounds, "every round ran at least one loop: " + loops);
+        assertEquals(Map.of(expected, loops), endings, "every loop of every round ends in " + expected);
         if (kind.equals("calls")) {
             assertEquals(0, interruptedLoops(child), "mman's calls undo the interrupt that the JDK's close sets");
         }

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The child-JVM side of {@link CountedCloseRaceTest}: closes a touched mapping under two threads
- * that keep accessing it, round after round, on the same two threads, and prints how every
+ * The child-JVM side of {@link CountedCloseRaceTest}: closes a touched mapping under threads
+ * that keep reading and writing it, round after round, on the same threads, and prints how every
  * access loop ended, counted by exception type. Counting, rather than a line per round as
  * {@link NoCrashScenarios} prints, lets a run go to millions of rounds; reusing the threads makes
  * each round cost about what the close costs, so that the close window is hit as often as a run
@@ -27,6 +27,13 @@ public final class CountedCloseRaces {
     /** Accesses each worker makes in a round before the close, so that both are inside their loops. */
     private static final long WARM_UP = 32;
     private static final long ROUND_LIMIT_SECONDS = 30;
+    /**
+     * One worker per processor beside the closing thread. A worker that has no processor of its own
+     * makes the close's handshake wait for its next time slice: on two processors, two workers made
+     * a round cost about 4 ms instead of a fraction of one, without widening the window a close can
+     * be caught in.
+     */
+    private static final int WORKERS = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
 
     /** One access of round {@code i}; it throws once the mapping is closed. */
     private interface Access {
@@ -50,16 +57,18 @@ public final class CountedCloseRaces {
         if (!List.of("views", "calls", "jdk").contains(kind)) {
             throw new IllegalArgumentException("no race " + kind);
         }
-        Worker[] workers = {new Worker(), new Worker()};
+        Worker[] workers = new Worker[WORKERS];
+        for (int w = 0; w < WORKERS; w++) {
+            workers[w] = new Worker();
+        }
         Map<String, Long> endings = new TreeMap<>();
         for (int round = 0; round < rounds; round++) {
             if (kind.equals("jdk")) {
                 Arena arena = Arena.ofShared();
                 MemorySegment segment = arena.allocate(SIZE);
-                workers[0].begin(i -> segment.get(JAVA_LONG, offset(i)));
-                workers[1].begin(i -> segment.set(JAVA_LONG, offset(i), i));
+                begin(workers, round, i -> segment.get(JAVA_LONG, offset(i)), i -> segment.set(JAVA_LONG, offset(i), i));
                 race(workers, round, arena::close, endings);
-                if (workers[0].interruptedLoops.get() + workers[1].interruptedLoops.get() > 0) {
+                if (interruptedLoops(workers) > 0) {
                     rounds = round + 1; // the JDK fact is shown: no need to go on
                 }
                 continue;
@@ -69,22 +78,39 @@ public final class CountedCloseRaces {
             if (kind.equals("views")) {
                 MemorySegment segment = m.asSegment();
                 ByteBuffer buffer = m.asByteBuffer();
-                workers[0].begin(i -> segment.get(JAVA_LONG, offset(i)));
-                workers[1].begin(i -> buffer.putLong((int) offset(i), i));
+                begin(workers, round, i -> segment.get(JAVA_LONG, offset(i)), i -> buffer.putLong((int) offset(i), i));
             } else {
                 byte[] record = new byte[64];
-                workers[0].begin(i -> m.read(64, offset(i)));
-                workers[1].begin(i -> m.write(record, offset(i)));
+                begin(workers, round, i -> m.read(64, offset(i)), i -> m.write(record, offset(i)));
             }
             race(workers, round, m::close, endings);
         }
         endings.forEach((type, count) -> System.out.println("ENDED " + type + " " + count));
-        System.out.println("INTERRUPTED " + (workers[0].interruptedLoops.get() + workers[1].interruptedLoops.get()));
+        System.out.println("INTERRUPTED " + interruptedLoops(workers));
+        System.out.println("LOOPS " + WORKERS * (long) rounds);
         System.out.println("ROUNDS " + rounds);
         System.exit(0); // the workers are daemons waiting for a next round
     }
 
-    /** Closes once both workers are inside their loops, and counts how each loop ended. */
+    /**
+     * Gives every worker its loop of this round: a reader or a writer, alternating by worker and by
+     * round, so that with a single worker the rounds still alternate reads and writes.
+     */
+    private static void begin(Worker[] workers, int round, Access reader, Access writer) throws InterruptedException {
+        for (int w = 0; w < workers.length; w++) {
+            workers[w].begin((w + round) % 2 == 0 ? reader : writer);
+        }
+    }
+
+    private static long interruptedLoops(Worker[] workers) {
+        long loops = 0;
+        for (Worker worker : workers) {
+            loops += worker.interruptedLoops.get();
+        }
+        return loops;
+    }
+
+    /** Closes once all workers are inside their loops, and counts how each loop ended. */
     private static void race(Worker[] workers, int round, Runnable close, Map<String, Long> endings)
             throws InterruptedException {
         for (Worker worker : workers) {
