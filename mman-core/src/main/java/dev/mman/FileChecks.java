@@ -107,6 +107,11 @@ final class FileChecks {
 
     /** Refuses an empty file, and a range that passes the end of the file. */
     static void length(Supplier<String> call, String fileName, long fileSize, long offset, long size) {
+        if (fileSize == 0 && (fileName.startsWith("/proc/") || fileName.startsWith("/sys/"))) {
+            // Their size of 0 is not a length to set: their bytes are made by the kernel on each read.
+            throw Arguments.invalid(call.get() + ": " + fileName + " is a kernel file whose size reads as 0; it has "
+                    + "no pages to map: read it instead (Files.readAllBytes)");
+        }
         if (fileSize == 0) {
             throw Arguments.invalid(call.get() + ": " + fileName + " is empty; an empty file cannot "
                     + "be mapped, set its length first");

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Close races counted in the thousands by default (a round costs a few milliseconds on a busy machine) and in the millions under the {@code stress}
+ * Close races counted in the thousands by default (a round costs about half a millisecond) and in the millions under the {@code stress}
  * tag: a touched mapping is closed under threads that read and write it (one per processor beside
  * the closing thread), through views or through mman's own calls, and every access loop must end in the one exception its kind
  * documents ({@link IllegalStateException} for a view, {@link MMapException} for a call), with no
@@ -31,7 +31,7 @@ class CountedCloseRaceTest {
     Path dir;
 
     @ParameterizedTest
-    @CsvSource({"views, 1000, -Xshare:auto", "calls, 1000, -Xshare:auto", "calls, 300, -Xint"})
+    @CsvSource({"views, 5000, -Xshare:auto", "calls, 5000, -Xshare:auto", "calls, 300, -Xint"})
     void everyRacedAccessEndsInItsDocumentedException(String kind, int rounds, String jit) {
         assertRaces(kind, rounds, jit);
     }

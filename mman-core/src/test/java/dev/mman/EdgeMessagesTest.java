@@ -1,5 +1,6 @@
 package dev.mman;
 
+import static dev.mman.Mman.MAP_PRIVATE;
 import static dev.mman.Mman.MAP_SHARED;
 import static dev.mman.Mman.PROT_READ;
 import static dev.mman.Mman.PROT_WRITE;
@@ -106,6 +107,13 @@ class EdgeMessagesTest {
     void evictingAProcFileSaysItHasNoPageCache() {
         assertRejected(MMapException.class, () -> PageCache.evict(Path.of("/proc/self/maps")),
                 "not a regular file with a page cache");
+    }
+
+    @Test
+    void mappingAProcFileSaysItHasNoPagesRatherThanAskingForALength() {
+        assertRejected(MMapInvalidParameterException.class,
+                () -> MemoryMap.createFileMapping(Path.of("/proc/self/maps"), 0, 4096, PROT_READ, MAP_PRIVATE),
+                "/proc/self/maps is a kernel file whose size reads as 0");
     }
 
     @Test

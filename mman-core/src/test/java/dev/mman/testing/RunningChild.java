@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -108,7 +107,10 @@ public final class RunningChild {
                     }
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                // A killed child's pipe is closed under the reader: that is the end of its output, not a fault.
+                synchronized (this) {
+                    text.append("(output ended: ").append(e.getMessage()).append(")\n");
+                }
             } finally {
                 synchronized (this) {
                     ended = true;

@@ -17,6 +17,7 @@ import dev.mman.internal.posix.PosixConstants;
 import dev.mman.internal.posix.PosixPlatform;
 import java.lang.foreign.MemorySegment;
 import java.util.Map;
+import java.util.function.LongConsumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -76,59 +77,52 @@ class PortableFallbacksTest {
         return resident;
     }
 
+    /** Maps {@code pages} pages of private anonymous memory on {@code platform}, runs {@code check} on its address and unmaps it. */
+    private void withAnonymous(Platform platform, long pages, int prot, int extraFlags, LongConsumer check) {
+        long size = pages * page;
+        long address = platform.map(size, prot, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | extraFlags, -1, 0);
+        try {
+            check.accept(address);
+        } finally {
+            platform.unmap(address, size);
+        }
+    }
+
     @Test
     void touchingEveryPageMakesItResident() {
         long size = 16 * page;
-        long address = linux.map(size, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
-        try {
+        withAnonymous(linux, 16, Mman.PROT_READ | Mman.PROT_WRITE, 0, address -> {
             assertEquals(0, residentPages(linux.residency(address, size)), "fresh anonymous memory is not faulted in");
             assertEquals(0, PageToucher.touch(address, size, page), "anonymous memory reads as zeros");
             assertEquals(16, residentPages(linux.residency(address, size)));
-        } finally {
-            linux.unmap(address, size);
-        }
+        });
     }
 
     @Test
     void mapPopulateIsEmulatedByTouchingWhenTheKernelLacksIt() {
         PosixPlatform platform = new PopulateLessPlatform();
-        long size = 8 * page;
-        long address = platform.map(size, Mman.PROT_READ, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_POPULATE,
-                -1, 0);
-        try {
-            assertEquals(8, residentPages(platform.residency(address, size)));
-        } finally {
-            platform.unmap(address, size);
-        }
+        withAnonymous(platform, 8, Mman.PROT_READ, Mman.MAP_POPULATE,
+                address -> assertEquals(8, residentPages(platform.residency(address, 8 * page))));
     }
 
     @Test
     void mapPopulateOfInaccessibleMemoryTouchesNothing() {
         PosixPlatform platform = new PopulateLessPlatform();
-        long size = 4 * page;
-        long address = platform.map(size, Mman.PROT_NONE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_POPULATE,
-                -1, 0);
-        try {
-            assertEquals(0, residentPages(platform.residency(address, size)));
-        } finally {
-            platform.unmap(address, size);
-        }
+        withAnonymous(platform, 4, Mman.PROT_NONE, Mman.MAP_POPULATE,
+                address -> assertEquals(0, residentPages(platform.residency(address, 4 * page))));
     }
 
     @Test
     void populateAdviceIsEmulatedAndHugePageAdviceIsRefused() {
         PosixPlatform platform = new PopulateLessPlatform();
         long size = 4 * page;
-        long address = platform.map(size, Mman.PROT_READ, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
-        try {
+        withAnonymous(platform, 4, Mman.PROT_READ, 0, address -> {
             platform.advise(address, size, Advice.POPULATE, false);
             assertEquals(4, residentPages(platform.residency(address, size)));
             MMapException refused = assertThrows(MMapException.class,
                     () -> platform.advise(address, size, Advice.HUGEPAGE, false));
             assertTrue(refused.getMessage().contains("populate-less POSIX has no such advice"), refused.getMessage());
-        } finally {
-            platform.unmap(address, size);
-        }
+        });
     }
 
     @Test
