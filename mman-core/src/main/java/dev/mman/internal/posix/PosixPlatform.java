@@ -64,6 +64,7 @@ public abstract class PosixPlatform implements Platform {
     private final Downcall shmUnlink;
     private final Downcall ftruncate;
     private final Downcall fchmod;
+    private final Downcall lseek;
     /** Plain, not critical: a large fill takes long, and a critical call would hold off safepoints. */
     private final Downcall memset;
     private final int enoent;
@@ -109,6 +110,7 @@ public abstract class PosixPlatform implements Platform {
         shmUnlink = Native.withErrno("shm_unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         ftruncate = Native.withErrno("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
         fchmod = Native.withErrno("fchmod", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+        lseek = Native.withErrno("lseek", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
         memset = Native.plain("memset", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_LONG));
         ErrnoTable errnos = constants.errno();
         enoent = errnos.number("ENOENT");
@@ -424,6 +426,19 @@ public abstract class PosixPlatform implements Platform {
     public void truncate(int fd, long size) {
         call(() -> "ftruncate(" + fd + ", " + size + ")", errno -> errno == enospc ? "the file system is full" : null,
                 false, state -> (int) ftruncate.handle().invokeExact(state, fd, size));
+    }
+
+    /** ENXIO means "nothing beyond here"; EINVAL, a file system that cannot tell, so all of it is data. */
+    @Override
+    public long seekDataOrHole(int fd, long offset, boolean hole) {
+        int whence = hole ? abi.seekHole() : abi.seekData();
+        long found = call(() -> "lseek(" + fd + ", " + offset + ", " + (hole ? "SEEK_HOLE" : "SEEK_DATA") + ")",
+                NO_HINT, false, errno -> errno == enxio || errno == einval,
+                state -> (long) lseek.handle().invokeExact(state, fd, offset, whence));
+        if (found != -1) {
+            return found;
+        }
+        return calls.lastCode() == enxio ? -1 : Platform.super.seekDataOrHole(fd, offset, hole);
     }
 
     @Override
