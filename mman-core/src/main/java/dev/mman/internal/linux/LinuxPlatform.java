@@ -90,7 +90,7 @@ public final class LinuxPlatform extends PosixPlatform {
     private final long sysMembarrier;
 
     private LinuxPlatform(String arch) {
-        super(LinuxConstants.abi(arch));
+        super(LinuxConstants.abi(arch), AuxVector.pageSize());
         this.arch = arch;
         this.sysFutex = arch.equals("aarch64") ? 98 : 202;
         this.sysMembarrier = arch.equals("aarch64") ? 283 : 324;

@@ -35,8 +35,9 @@ import java.util.function.Supplier;
  *
  * <p>Each downcall handle is made on the first call that needs it ({@link Downcall}): a command that
  * maps one file would otherwise pay for all twenty at start-up. The constructor finds every symbol
- * and makes one handle, {@code sysconf}'s, so that a missing function and denied native access still
- * fail when the platform is made, where {@code Platforms} turns them into one clear message.
+ * and, unless native access was granted, makes one handle, {@code sysconf}'s, so that a missing
+ * function and denied native access still fail when the platform is made, where {@code Platforms}
+ * turns them into one clear message.
  */
 public abstract class PosixPlatform implements Platform {
 
@@ -84,6 +85,17 @@ public abstract class PosixPlatform implements Platform {
      * @param abi the system's numbers
      */
     protected PosixPlatform(PosixAbi abi) {
+        this(abi, -1);
+    }
+
+    /**
+     * Builds the shared calls for one system whose page size is already known.
+     *
+     * @param abi the system's numbers
+     * @param knownPageSize the page size found without a native call, or 0 or less to ask
+     *     {@code sysconf}
+     */
+    protected PosixPlatform(PosixAbi abi, long knownPageSize) {
         this.abi = abi;
         this.constants = abi.constants();
         this.calls = NativeCalls.errno(constants.errno()::describe);
@@ -123,15 +135,20 @@ public abstract class PosixPlatform implements Platform {
         eacces = errnos.number("EACCES");
         enospc = errnos.number("ENOSPC");
         ebusy = errnos.number("EBUSY");
-        // Made now, not lazily: when native access is denied this is where the platform learns it.
-        MethodHandle sysconf = Native.plain("sysconf", FunctionDescriptor.of(JAVA_LONG, JAVA_INT)).handle();
-        long reported;
+        Downcall sysconf = Native.plain("sysconf", FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
+        // Without granted access, sysconf is called now: under --illegal-native-access=deny this is
+        // where the platform learns it (and under the default, where the JDK warns once).
+        boolean granted = PosixPlatform.class.getModule().isNativeAccessEnabled();
+        long reported = granted && knownPageSize > 0 ? knownPageSize : pageSize(sysconf.handle());
+        this.pageSize = reported > 0 ? reported : 4096;
+    }
+
+    private long pageSize(MethodHandle sysconf) {
         try {
-            reported = (long) sysconf.invokeExact(constants.scPageSize());
+            return (long) sysconf.invokeExact(constants.scPageSize());
         } catch (Throwable t) {
             throw new MMapException("sysconf(_SC_PAGESIZE) failed", t);
         }
-        this.pageSize = reported > 0 ? reported : 4096;
     }
 
     private static Downcall rangeCall(String name) {
