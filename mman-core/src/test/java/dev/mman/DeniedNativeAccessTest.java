@@ -66,7 +66,7 @@ class DeniedNativeAccessTest {
 
     @Test
     void whatNeedsNativeCallsThrowsMmapExceptionNamingTheFlag() {
-        for (String label : new String[] {"native", "shm", "evict", "pageSize", "systemInfo"}) {
+        for (String label : new String[] {"native", "shm", "evict", "dataRanges", "pageSize", "systemInfo"}) {
             String message = assertCaught(child, label, MMapException.class);
             assertTrue(message.startsWith("native access is denied") && message.contains(FLAG), label + ": " + message);
         }

@@ -3,7 +3,10 @@ package dev.mman.cli;
 import dev.mman.MMapException;
 import dev.mman.Mman;
 import dev.mman.MemoryMap;
+import dev.mman.PageCache;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -92,10 +95,67 @@ final class FileWindows {
 
     /** Maps each window of {@code [from, to)} read-only and shared, hands it to {@code visitor}, and unmaps it. */
     static void forEach(Path file, long from, long to, long window, Progress progress, Visitor visitor) {
-        ranges(file, from, to, window, progress, (offset, length) -> {
+        ranges(file, from, to, window, progress, mapped(file, visitor));
+    }
+
+    private static RangeVisitor mapped(Path file, Visitor visitor) {
+        return (offset, length) -> {
             try (MemoryMap map = MemoryMap.createFileMapping(file, offset, length, Mman.PROT_READ, Mman.MAP_SHARED)) {
                 visitor.visit(map, offset);
             }
-        });
+        };
+    }
+
+    /**
+     * The parts of {@code [from, to)} that hold data, widened to whole mapping granules (pages;
+     * 64 KiB on Windows) and merged where they meet. Loading or locking only these never faults in
+     * the holes of a sparse file, which would cost the kernel a zero page each; vmtouch reads
+     * holes too, but through read(), which maps them all to one zero page.
+     */
+    static List<PageCache.Range> dataParts(Path file, long from, long to) {
+        List<PageCache.Range> parts = new ArrayList<>();
+        if (to <= from) {
+            return parts;
+        }
+        long granule = Mman.allocationGranularity();
+        List<PageCache.Range> data;
+        try {
+            data = PageCache.dataRanges(file, from, to - from);
+        } catch (MMapException e) {
+            throw new UserError(file + ": " + e.getMessage(), e);
+        }
+        for (PageCache.Range range : data) {
+            long start = Math.max(from, range.offset() / granule * granule);
+            long end = Math.min(to, Math.ceilDiv(range.end(), granule) * granule);
+            int last = parts.size() - 1;
+            if (last >= 0 && start <= parts.get(last).end()) {
+                start = parts.remove(last).offset();
+            }
+            parts.add(new PageCache.Range(start, end - start));
+        }
+        return parts;
+    }
+
+    /**
+     * {@link #forEach} over the data parts of {@code [from, to)} only; the progress counts the holes
+     * as done at the end.
+     *
+     * @return the bytes of the data parts, holes left out
+     */
+    static long forEachData(Path file, long from, long to, long window, Progress progress, Visitor visitor) {
+        return rangesOfData(file, from, to, window, progress, mapped(file, visitor));
+    }
+
+    /** {@link #ranges} over the data parts of {@code [from, to)} only, as {@link #forEachData}. */
+    static long rangesOfData(Path file, long from, long to, long window, Progress progress, RangeVisitor visitor) {
+        long done = 0;
+        for (PageCache.Range part : dataParts(file, from, to)) {
+            ranges(file, part.offset(), part.end(), window, progress, visitor);
+            done += part.length();
+        }
+        if (progress != null) {
+            progress.advance(to - from - done);
+        }
+        return done;
     }
 }

@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 @Command(name = "lock", mixinStandardHelpOptions = true,
         description = {"Lock files into RAM (mlock, like vmtouch -l) and hold them until interrupted (Ctrl-C).",
             "Locking more than RLIMIT_MEMLOCK needs a higher limit or CAP_IPC_LOCK; locking more than the memory "
-                    + "available (MemAvailable) is refused unless --force."})
+                    + "available (MemAvailable) is refused unless --force. The holes of a sparse file hold no data "
+                    + "and are not locked."})
 final class LockCommand extends BatchCommand {
 
     private static final int EPERM = 1;
@@ -50,9 +51,10 @@ final class LockCommand extends BatchCommand {
 
     @Override
     Pages process(Targets.Target target, long window) {
+        long[] lockedBytes = {0};
         try (Progress progress = progress("lock " + target.file(), target.length())) {
-            FileWindows.ranges(target.file(), target.offset(), target.offset() + target.length(), window, progress,
-                    (offset, length) -> {
+            FileWindows.rangesOfData(target.file(), target.offset(), target.offset() + target.length(), window,
+                    progress, (offset, length) -> {
                         MemoryMap map = MemoryMap.createFileMapping(target.file(), offset, length, Mman.PROT_READ,
                                 Mman.MAP_SHARED);
                         try {
@@ -62,10 +64,10 @@ final class LockCommand extends BatchCommand {
                             throw e;
                         }
                         held.add(map);
+                        lockedBytes[0] += length;
                     });
         }
-        long pages = pages(target.length());
-        return new Pages(pages, pages, true);
+        return new Pages(pages(target.length()), pages(lockedBytes[0]), true);
     }
 
     @Override

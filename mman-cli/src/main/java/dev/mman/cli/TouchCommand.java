@@ -9,10 +9,14 @@ import picocli.CommandLine.Command;
 
 /** {@code mman touch}: loads files into the page cache, like {@code vmtouch -t}. */
 @Command(name = "touch", mixinStandardHelpOptions = true,
-        description = {"Load files into the page cache (like vmtouch -t), window by window.",
+        description = {"Load files into the page cache (like vmtouch -t), window by window, skipping the holes of "
+                + "sparse files.",
             "The pages resident are counted after the whole file was read, so a file larger than the memory "
                     + "shows what stayed."})
 final class TouchCommand extends BatchCommand {
+
+    /** What Linux before 5.14 answers to MADV_POPULATE_READ; macOS has no such advice, and mman reads there. */
+    private static final int EINVAL = 22;
 
     /** Keeps the page reads of the fallback from being optimized away. */
     private static volatile byte sink;
@@ -20,15 +24,21 @@ final class TouchCommand extends BatchCommand {
     @Override
     Pages process(Targets.Target target, long window) {
         long end = target.offset() + target.length();
+        long data;
         try (Progress progress = progress("touch " + target.file(), target.length())) {
-            FileWindows.forEach(target.file(), target.offset(), end, window, progress, (map, offset) -> load(map));
+            data = FileWindows.forEachData(target.file(), target.offset(), end, window, progress,
+                    (map, offset) -> load(map));
         }
         Pages pages = ResidencyCommand.count(target, window);
+        long dataPages = pages(data);
         String line = "touched " + target.file() + ": " + Sizes.human(target.length()) + ", "
                 + (pages.known() ? pages.resident() + "/" + pages.pages() + " pages resident"
                         : "residency unknown (" + Mincore.BLIND + ")");
-        if (pages.known() && pages.resident() < pages.pages()) {
-            line += "; " + shortfall(target.length());
+        if (dataPages < pages.pages()) {
+            line += "; " + (pages.pages() - dataPages) + " pages are holes, which hold no data and were skipped";
+        }
+        if (pages.known() && pages.resident() < dataPages) {
+            line += "; " + shortfall(data);
         }
         line(line);
         return pages;
@@ -52,15 +62,19 @@ final class TouchCommand extends BatchCommand {
     }
 
     /**
-     * Faults every page in: MADV_POPULATE_READ where the kernel has it (5.14+), which reports
-     * failures, and otherwise WILLNEED readahead followed by reading one byte per page.
+     * Faults every page in: WILLNEED readahead, then MADV_POPULATE_READ where the kernel has it
+     * (5.14+), which reports failures, and otherwise reading one byte per page. Only a
+     * kernel without the advice (EINVAL) takes the reading way: after EFAULT (the file was
+     * truncated under the mapping) a read would raise SIGBUS, so that failure is the file's error.
      */
     static void load(MemoryMap map) {
         try {
             map.madvise(Advice.POPULATE);
             return;
-        } catch (MMapException oldKernel) {
-            map.madvise(Advice.WILLNEED);
+        } catch (MMapException refused) {
+            if (refused.errno() != EINVAL) {
+                throw refused;
+            }
         }
         MemorySegment bytes = map.asSegment();
         byte seen = 0;

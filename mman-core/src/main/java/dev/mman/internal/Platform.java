@@ -214,6 +214,27 @@ public interface Platform {
     }
 
     /**
+     * Where the next data or the next hole of a file starts, at or after {@code offset}
+     * ({@code lseek} with {@code SEEK_DATA} or {@code SEEK_HOLE}), so that a sparse file can be
+     * loaded without faulting its holes in. This default, for systems without the call (Windows),
+     * and the POSIX platforms on a file system that cannot tell (macOS answers EINVAL), treat the
+     * whole file as data, as Linux does for file systems without holes.
+     *
+     * @param fd an open descriptor of a regular file
+     * @param offset where to start looking, 0 or more
+     * @param hole whether to find the next hole rather than the next data
+     * @return the offset found, at most the file's size (the end counts as a hole); -1 when
+     *     {@code offset} is at or past the end, or, for data, when only a hole follows it
+     */
+    default long seekDataOrHole(int fd, long offset, boolean hole) {
+        long size = openedFileSize(fd);
+        if (offset >= size) {
+            return -1;
+        }
+        return hole ? size : offset;
+    }
+
+    /**
      * Opens a file that is about to be mapped and tells what it is, in as few system calls as the
      * platform allows. It never blocks on a FIFO. The status's access mode is the one asked for.
      * This default stats the path first and then asks {@link #openFile} and {@link #fileStatus};

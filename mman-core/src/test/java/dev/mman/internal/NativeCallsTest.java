@@ -13,7 +13,6 @@ import dev.mman.internal.posix.ErrnoTable;
 import dev.mman.internal.posix.Native;
 import java.io.IOException;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.invoke.MethodHandle;
 import java.util.Map;
 import java.util.function.IntPredicate;
 import org.junit.jupiter.api.Test;
@@ -26,13 +25,13 @@ import org.junit.jupiter.api.Test;
 class NativeCallsTest {
 
     private static final int EBADF = 9;
-    private static final MethodHandle CLOSE = Native.withErrno("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final Downcall CLOSE = Native.withErrno("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
     private final NativeCalls calls = NativeCalls.errno(new ErrnoTable(Map.of())::describe);
 
     private long closeNothing(IntPredicate tolerated, boolean allocation) {
         return calls.call(() -> "close(-1)", -1, tolerated, code -> code == EBADF ? "no such descriptor" : null,
-                allocation, state -> (int) CLOSE.invokeExact(state, -1));
+                allocation, state -> (int) CLOSE.handle().invokeExact(state, -1));
     }
 
     @Test
@@ -54,7 +53,7 @@ class NativeCallsTest {
     @Test
     void anOutcomeKeepsTheResultAndTheCode() {
         assertEquals(new NativeCalls.Outcome(-1, EBADF),
-                calls.outcome(() -> "close(-1)", state -> (int) CLOSE.invokeExact(state, -1)));
+                calls.outcome(() -> "close(-1)", state -> (int) CLOSE.handle().invokeExact(state, -1)));
     }
 
     @Test

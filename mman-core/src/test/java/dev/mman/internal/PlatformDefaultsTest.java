@@ -37,7 +37,7 @@ class PlatformDefaultsTest {
     /** The defaults that are a portable way to make the call, not a refusal. */
     private static final Set<String> PORTABLE_DEFAULTS =
             Set.of("fill", "mapCountLimit", "openedFileSize", "openForMapping", "processMapCount", "remapsInPlace",
-                    "replaceWithPlaceholder", "requireNativeCalls", "unavailable");
+                    "replaceWithPlaceholder", "requireNativeCalls", "seekDataOrHole", "unavailable");
 
     /** This machine's platform, and the same with every portable default running that default. */
     static Stream<Platform> platforms() {
@@ -98,6 +98,23 @@ class PlatformDefaultsTest {
     @MethodSource("platforms")
     void deviceIsADevice(Platform platform) {
         opened(platform, Path.of("/dev/null"), false, o -> assertEquals(FileStatus.Kind.DEVICE, o.status().kind()));
+    }
+
+    /** A file without holes: the default (Windows) and lseek agree on where its data and its end are. */
+    @ParameterizedTest
+    @MethodSource("platforms")
+    void aFullFileIsAllDataUpToItsEnd(Platform platform) throws IOException {
+        Path file = Files.write(dir.resolve("full-" + System.nanoTime()), new byte[10_000]);
+        int fd = platform.openFile(file, false);
+        try {
+            assertEquals(0, platform.seekDataOrHole(fd, 0, false));
+            assertEquals(4096, platform.seekDataOrHole(fd, 4096, false));
+            assertEquals(10_000, platform.seekDataOrHole(fd, 0, true));
+            assertEquals(-1, platform.seekDataOrHole(fd, 10_000, false));
+            assertEquals(-1, platform.seekDataOrHole(fd, 10_000, true));
+        } finally {
+            platform.closeFile(fd);
+        }
     }
 
     @ParameterizedTest

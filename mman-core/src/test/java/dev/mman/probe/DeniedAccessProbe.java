@@ -75,6 +75,7 @@ public final class DeniedAccessProbe {
                     Backend.NATIVE).close());
             Caught.report("shm", () -> SharedMemory.create("mman-denied-probe", 4096).close());
             Caught.report("evict", () -> PageCache.evict(file));
+            Caught.report("dataRanges", () -> PageCache.dataRanges(file));
             Caught.report("pageSize", Mman::pageSize);
             Caught.report("systemInfo", SystemInfo::lockedMemoryLimit);
             ipc();

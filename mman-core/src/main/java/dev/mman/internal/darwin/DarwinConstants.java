@@ -73,6 +73,6 @@ final class DarwinConstants {
      */
     static PosixAbi abi(String arch) {
         return new PosixAbi(MMAN, 0x200, 0x800, 0x1000000, 0x4 | 0x20000, 0, 6, Long.MAX_VALUE, STAT,
-                arch.equals("aarch64") ? "fstat" : "fstat$INODE64", true);
+                arch.equals("aarch64") ? "fstat" : "fstat$INODE64", true, 4, 3);
     }
 }

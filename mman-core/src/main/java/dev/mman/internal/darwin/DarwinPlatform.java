@@ -8,6 +8,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import dev.mman.Advice;
 import dev.mman.MMapAllocationException;
 import dev.mman.MMapException;
+import dev.mman.internal.Downcall;
 import dev.mman.internal.Flags;
 import dev.mman.internal.NativeCalls;
 import dev.mman.internal.PageToucher;
@@ -21,7 +22,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 import java.util.List;
 
 /**
@@ -43,14 +43,14 @@ public final class DarwinPlatform extends PosixPlatform implements WithoutLinuxE
     private static final int MAXPATHLEN = 1024;
 
     private final String arch;
-    private final MethodHandle ulockWait;
-    private final MethodHandle ulockWake;
+    private final Downcall ulockWait;
+    private final Downcall ulockWake;
     /** Null before macOS 14.4, which lack the public address-wait calls. */
-    private final MethodHandle osSyncWait;
-    private final MethodHandle osSyncWakeAny;
-    private final MethodHandle osSyncWakeAll;
-    private final MethodHandle procPidInfo;
-    private final MethodHandle fcntlWithPointer;
+    private final Downcall osSyncWait;
+    private final Downcall osSyncWakeAny;
+    private final Downcall osSyncWakeAll;
+    private final Downcall procPidInfo;
+    private final Downcall fcntlWithPointer;
     private final int etimedout;
     private final int eintr;
     private final int eagain;
@@ -121,7 +121,7 @@ public final class DarwinPlatform extends PosixPlatform implements WithoutLinuxE
             MemorySegment path = arena.allocate(MAXPATHLEN);
             int ebadf = constants.errno().number("EBADF");
             long result = call(() -> "fcntl(" + fd + ", F_GETPATH)", NO_HINT, false, errno -> errno == ebadf,
-                    state -> (int) fcntlWithPointer.invokeExact(state, fd, F_GETPATH, path));
+                    state -> (int) fcntlWithPointer.handle().invokeExact(state, fd, F_GETPATH, path));
             return result == -1 ? "fd " + fd : "fd " + fd + " (" + path.getString(0) + ")";
         } catch (MMapException e) {
             return "fd " + fd;
@@ -168,11 +168,11 @@ public final class DarwinPlatform extends PosixPlatform implements WithoutLinuxE
                 : "__ulock_wait(UL_COMPARE_AND_WAIT_SHARED, " + expected + ", " + timeoutNanos + " ns)";
         long value = Integer.toUnsignedLong(expected);
         NativeCalls.Outcome waited = calls.outcome(() -> "the macOS address wait", osSync
-                ? state -> (int) osSyncWait.invokeExact(state, word, value, DarwinFutex.WORD_SIZE,
+                ? state -> (int) osSyncWait.handle().invokeExact(state, word, value, DarwinFutex.WORD_SIZE,
                         DarwinFutex.OS_SYNC_WAIT_ON_ADDRESS_SHARED, DarwinFutex.OS_CLOCK_MACH_ABSOLUTE_TIME,
                         timeoutNanos)
-                : state -> (int) ulockWait.invokeExact(state, DarwinFutex.UL_COMPARE_AND_WAIT_SHARED, word, value,
-                        DarwinFutex.ulockTimeoutMicros(timeoutNanos)));
+                : state -> (int) ulockWait.handle().invokeExact(state, DarwinFutex.UL_COMPARE_AND_WAIT_SHARED, word,
+                        value, DarwinFutex.ulockTimeoutMicros(timeoutNanos)));
         if (waited.value() >= 0) {
             return true;
         }
@@ -189,13 +189,14 @@ public final class DarwinPlatform extends PosixPlatform implements WithoutLinuxE
     @Override
     public int futexWake(MemorySegment word, int count) {
         boolean osSync = osSyncWakeAny != null;
-        MethodHandle wake = DarwinFutex.wakeAll(count) ? osSyncWakeAll : osSyncWakeAny;
+        Downcall wake = DarwinFutex.wakeAll(count) ? osSyncWakeAll : osSyncWakeAny;
         String request = osSync ? "os_sync_wake_by_address_" + (DarwinFutex.wakeAll(count) ? "all" : "any")
                 : "__ulock_wake";
         NativeCalls.Outcome woken = calls.outcome(() -> "the macOS address wake", osSync
-                ? state -> (int) wake.invokeExact(state, word, DarwinFutex.WORD_SIZE,
+                ? state -> (int) wake.handle().invokeExact(state, word, DarwinFutex.WORD_SIZE,
                         DarwinFutex.OS_SYNC_WAKE_BY_ADDRESS_SHARED)
-                : state -> (int) ulockWake.invokeExact(state, DarwinFutex.ulockWakeOperation(count), word, 0L));
+                : state -> (int) ulockWake.handle().invokeExact(state, DarwinFutex.ulockWakeOperation(count), word,
+                        0L));
         if (woken.value() >= 0) {
             // Neither call says how many it woke; at least one was asleep.
             return 1;
@@ -211,8 +212,9 @@ public final class DarwinPlatform extends PosixPlatform implements WithoutLinuxE
     public long processStartTime(long pid) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment info = arena.allocate(DarwinProcessInfo.SIZE, 8);
-            NativeCalls.Outcome filled = calls.outcome(() -> "proc_pidinfo", state -> (int) procPidInfo.invokeExact(
-                    state, (int) pid, DarwinProcessInfo.PROC_PIDTBSDINFO, 0L, info, DarwinProcessInfo.SIZE));
+            NativeCalls.Outcome filled = calls.outcome(() -> "proc_pidinfo",
+                    state -> (int) procPidInfo.handle().invokeExact(state, (int) pid,
+                            DarwinProcessInfo.PROC_PIDTBSDINFO, 0L, info, DarwinProcessInfo.SIZE));
             if (filled.value() == DarwinProcessInfo.SIZE) {
                 return DarwinProcessInfo.startTime(info);
             }

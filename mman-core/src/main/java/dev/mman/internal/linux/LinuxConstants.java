@@ -69,6 +69,6 @@ final class LinuxConstants {
      */
     static PosixAbi abi(String arch) {
         return new PosixAbi(MMAN, 0x40, 0x80, 0x80000, 0x800 | 0x100, 0x80000, 8, -1L,
-                arch.equals("aarch64") ? STAT_AARCH64 : STAT_X86_64, "fstat", false);
+                arch.equals("aarch64") ? STAT_AARCH64 : STAT_X86_64, "fstat", false, 3, 4);
     }
 }

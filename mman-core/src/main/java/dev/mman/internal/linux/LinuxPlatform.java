@@ -7,6 +7,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.mman.Advice;
 import dev.mman.MMapException;
+import dev.mman.internal.Downcall;
 import dev.mman.internal.FileStatus;
 import dev.mman.internal.NativeCalls;
 import dev.mman.internal.PortableBits;
@@ -19,7 +20,6 @@ import java.io.InputStream;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -39,22 +39,22 @@ import java.util.function.Supplier;
 public final class LinuxPlatform extends PosixPlatform {
 
     /** {@code syscall(SYS_futex, uaddr, op, val, timeout, uaddr2, val3)}; never critical: it blocks. */
-    private static final MethodHandle SYSCALL_FUTEX = Native.withErrno("syscall", FunctionDescriptor.of(
+    private static final Downcall SYSCALL_FUTEX = Native.withErrno("syscall", FunctionDescriptor.of(
             JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG),
             Linker.Option.firstVariadicArg(1));
     /** {@code syscall(SYS_membarrier, cmd, flags, cpu_id)}. */
-    private static final MethodHandle SYSCALL_MEMBARRIER = Native.withErrno("syscall", FunctionDescriptor.of(
+    private static final Downcall SYSCALL_MEMBARRIER = Native.withErrno("syscall", FunctionDescriptor.of(
             JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(1));
-    private static final MethodHandle MREMAP = Native.withErrno("mremap",
+    private static final Downcall MREMAP = Native.withErrno("mremap",
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT),
             Linker.Option.firstVariadicArg(4));
-    private static final MethodHandle FDATASYNC = Native.withErrno("fdatasync",
+    private static final Downcall FDATASYNC = Native.withErrno("fdatasync",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     /** Like posix_fadvise it returns the error number and leaves errno alone. */
-    private static final MethodHandle POSIX_FALLOCATE = Native.plain("posix_fallocate",
+    private static final Downcall POSIX_FALLOCATE = Native.plain("posix_fallocate",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
     /** Returns the error number itself instead of setting errno, so it needs no captured state. */
-    private static final MethodHandle POSIX_FADVISE = Native.plain("posix_fadvise",
+    private static final Downcall POSIX_FADVISE = Native.plain("posix_fadvise",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
 
     private static final int MREMAP_MAYMOVE = 1;
@@ -90,7 +90,7 @@ public final class LinuxPlatform extends PosixPlatform {
     private final long sysMembarrier;
 
     private LinuxPlatform(String arch) {
-        super(LinuxConstants.abi(arch));
+        super(LinuxConstants.abi(arch), AuxVector.pageSize());
         this.arch = arch;
         this.sysFutex = arch.equals("aarch64") ? 98 : 202;
         this.sysMembarrier = arch.equals("aarch64") ? 283 : 324;
@@ -143,7 +143,7 @@ public final class LinuxPlatform extends PosixPlatform {
                 errno -> errno == ENOMEM ? "the process ran out of address space or of mappings, or the kernel's "
                         + "commit limit refused to grow a private writable mapping (vm.overcommit_memory)" : null, true,
                 errno -> errno == EFAULT,
-                state -> (long) MREMAP.invokeExact(state, address, oldSize, newSize, MREMAP_MAYMOVE));
+                state -> (long) MREMAP.handle().invokeExact(state, address, oldSize, newSize, MREMAP_MAYMOVE));
         return moved == -1 ? REMAP_SPLIT : moved;
     }
 
@@ -152,10 +152,11 @@ public final class LinuxPlatform extends PosixPlatform {
         String request = "posix_fadvise(" + fd + ", " + offset + ", " + length + ", POSIX_FADV_DONTNEED)";
         call(() -> "fdatasync(" + describeFd(fd) + ")", errno -> errno == EINVAL ? "it is not a regular file with a "
                 + "page cache: files of /proc, /sys and other pseudo file systems are made on each read, and "
-                + "have no cached pages to evict" : null, false, state -> (int) FDATASYNC.invokeExact(state, fd));
+                + "have no cached pages to evict" : null, false,
+                state -> (int) FDATASYNC.handle().invokeExact(state, fd));
         // posix_fadvise returns the error number instead of setting errno, so the helper only makes the call.
         long error = call(() -> request, NO_HINT, false, NativeCalls.ANY,
-                state -> (int) POSIX_FADVISE.invokeExact(fd, offset, length, POSIX_FADV_DONTNEED));
+                state -> (int) POSIX_FADVISE.handle().invokeExact(fd, offset, length, POSIX_FADV_DONTNEED));
         if (error != 0) {
             throw calls.failure(request, (int) error, NO_HINT, false);
         }
@@ -192,7 +193,7 @@ public final class LinuxPlatform extends PosixPlatform {
             long offset = done;
             long length = Math.min(piece, size - done);
             int error = (int) call(() -> "posix_fallocate", NO_HINT, false, NativeCalls.ANY,
-                    state -> (int) POSIX_FALLOCATE.invokeExact(fd, offset, length));
+                    state -> (int) POSIX_FALLOCATE.handle().invokeExact(fd, offset, length));
             if (error == EINTR) {
                 piece = Math.min(piece, RESERVE_CHUNK);
                 continue;
@@ -304,7 +305,7 @@ public final class LinuxPlatform extends PosixPlatform {
      */
     private int futex(Supplier<String> request, MemorySegment word, long op, long value, MemorySegment timeout) {
         long result = call(request, NO_HINT, false, NativeCalls.ANY,
-                state -> (long) SYSCALL_FUTEX.invokeExact(state, sysFutex, word, op, value, timeout, 0L, 0L));
+                state -> (long) SYSCALL_FUTEX.handle().invokeExact(state, sysFutex, word, op, value, timeout, 0L, 0L));
         if (result != -1) {
             return (int) -result;
         }
@@ -328,7 +329,7 @@ public final class LinuxPlatform extends PosixPlatform {
     /** Every failure (ENOSYS on old kernels, EINVAL, EPERM under seccomp) means "not available". */
     private boolean membarrier(long command) {
         return call(() -> "membarrier", NO_HINT, false, NativeCalls.ANY,
-                state -> (long) SYSCALL_MEMBARRIER.invokeExact(state, sysMembarrier, command, 0L, 0L)) == 0;
+                state -> (long) SYSCALL_MEMBARRIER.handle().invokeExact(state, sysMembarrier, command, 0L, 0L)) == 0;
     }
 
     /** Read from {@code /proc/<pid>/stat}, a plain file, as {@link ProcessIdentity} reads it without native access. */

@@ -4,12 +4,12 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.mman.internal.Downcall;
 import dev.mman.internal.NativeCalls;
 import dev.mman.internal.posix.Native;
 import java.io.IOException;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -36,9 +36,9 @@ final class Space {
     static final long STAT_SIZE = 144;
     private static final long STAT_BLOCK_UNIT = 512;
 
-    private static final MethodHandle FSTATVFS = Native.withErrno("fstatvfs",
+    private static final Downcall FSTATVFS = Native.withErrno("fstatvfs",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle FSTAT = Native.withErrno("fstat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    private static final Downcall FSTAT = Native.withErrno("fstat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     private static final int ENOMEM = 12;
     private static final int EFBIG = 27;
     /** The error a reservation that does not fit reports. */
@@ -64,7 +64,7 @@ final class Space {
     static Room room(NativeCalls calls, int fd) {
         MemorySegment buffer = Native.scratch(STATVFS_SIZE);
         long result = calls.call(() -> "fstatvfs(" + fd + ")", -1, NativeCalls.ANY, NativeCalls.NO_HINT, false,
-                state -> (int) FSTATVFS.invokeExact(state, fd, buffer));
+                state -> (int) FSTATVFS.handle().invokeExact(state, fd, buffer));
         if (result != 0) {
             return null;
         }
@@ -82,7 +82,7 @@ final class Space {
     static long allocated(NativeCalls calls, int fd) {
         MemorySegment buffer = Native.scratch(STAT_SIZE);
         long result = calls.call(() -> "fstat(" + fd + ")", -1, NativeCalls.ANY, NativeCalls.NO_HINT, false,
-                state -> (int) FSTAT.invokeExact(state, fd, buffer));
+                state -> (int) FSTAT.handle().invokeExact(state, fd, buffer));
         return result == 0 ? buffer.get(JAVA_LONG, STAT_BLOCKS) * STAT_BLOCK_UNIT : -1;
     }
 

@@ -1,15 +1,16 @@
 package dev.mman.internal.posix;
 
+import dev.mman.internal.Downcall;
 import dev.mman.internal.NativeCalls;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 
 /**
- * The C library: downcall handles for its functions (those that report through {@code errno}
- * capture it for {@link NativeCalls}), and each thread's scratch room for by-reference arguments.
+ * The C library: downcall handles for its functions, each made on its first call ({@link Downcall};
+ * those that report through {@code errno} capture it for {@link NativeCalls}), and each thread's
+ * scratch room for by-reference arguments.
  */
 public final class Native {
 
@@ -24,13 +25,15 @@ public final class Native {
      * @param name the function
      * @param descriptor its C signature
      * @param extra options beyond the errno capture, such as the first variadic argument
-     * @return a handle whose first argument is the segment that receives {@code errno}
+     * @return the handle, made on first use, whose first argument is the segment that receives
+     *     {@code errno}
+     * @throws UnsatisfiedLinkError when the C library has no such function
      */
-    public static MethodHandle withErrno(String name, FunctionDescriptor descriptor, Linker.Option... extra) {
+    public static Downcall withErrno(String name, FunctionDescriptor descriptor, Linker.Option... extra) {
         Linker.Option[] options = new Linker.Option[extra.length + 1];
         options[0] = CAPTURE_ERRNO;
         System.arraycopy(extra, 0, options, 1, extra.length);
-        return LINKER.downcallHandle(find(name), descriptor, options);
+        return new Downcall(find(name), descriptor, options);
     }
 
     /**
@@ -38,10 +41,11 @@ public final class Native {
      *
      * @param name the function
      * @param descriptor its C signature
-     * @return the handle
+     * @return the handle, made on first use
+     * @throws UnsatisfiedLinkError when the C library has no such function
      */
-    public static MethodHandle plain(String name, FunctionDescriptor descriptor) {
-        return LINKER.downcallHandle(find(name), descriptor);
+    public static Downcall plain(String name, FunctionDescriptor descriptor) {
+        return new Downcall(find(name), descriptor);
     }
 
     private static MemorySegment find(String name) {

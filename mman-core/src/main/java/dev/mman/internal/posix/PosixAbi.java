@@ -19,10 +19,12 @@ package dev.mman.internal.posix;
  * @param fstatSymbol the C symbol of {@code fstat} that fills that layout
  * @param variadicSharedMemoryOpen whether {@code shm_open} is declared with {@code ...} (macOS), which
  *     matters on arm64, where variadic arguments travel on the stack
+ * @param seekData {@code SEEK_DATA}: 3 on Linux, 4 on macOS
+ * @param seekHole {@code SEEK_HOLE}: 4 on Linux, 3 on macOS
  */
 public record PosixAbi(PosixConstants constants, int createFlag, int exclusiveFlag, int closeOnExecFlag,
         int noWaitFlags, int sharedMemoryExtraFlags, int rlimitMemlock, long unlimited, StatLayout stat,
-        String fstatSymbol, boolean variadicSharedMemoryOpen) {
+        String fstatSymbol, boolean variadicSharedMemoryOpen, int seekData, int seekHole) {
 
     /** {@code O_RDONLY}, the same everywhere. */
     static final int READ_ONLY = 0;

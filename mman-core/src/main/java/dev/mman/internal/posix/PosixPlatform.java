@@ -8,6 +8,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.mman.Advice;
 import dev.mman.MMapException;
+import dev.mman.internal.Downcall;
 import dev.mman.internal.FileStatus;
 import dev.mman.internal.Flags;
 import dev.mman.internal.NativeCalls;
@@ -32,8 +33,11 @@ import java.util.function.Supplier;
  * numbers that differ come from a {@link PosixAbi}; the calls that exist on one system only live in
  * the subclasses.
  *
- * <p>Downcall handles are built per instance, in the constructor, so that a subclass can first make
- * sure it runs on the OS it was written for and fail with one clear message otherwise.
+ * <p>Each downcall handle is made on the first call that needs it ({@link Downcall}): a command that
+ * maps one file would otherwise pay for all twenty at start-up. The constructor finds every symbol
+ * and, unless native access was granted, makes one handle, {@code sysconf}'s, so that a missing
+ * function and denied native access still fail when the platform is made, where {@code Platforms}
+ * turns them into one clear message.
  */
 public abstract class PosixPlatform implements Platform {
 
@@ -44,25 +48,26 @@ public abstract class PosixPlatform implements Platform {
     private final PosixAbi abi;
     private final long pageSize;
 
-    private final MethodHandle mmap;
-    private final MethodHandle munmap;
-    private final MethodHandle mlock;
-    private final MethodHandle munlock;
-    private final MethodHandle mprotect;
-    private final MethodHandle msync;
-    private final MethodHandle madvise;
-    private final MethodHandle mincore;
-    private final MethodHandle open;
-    private final MethodHandle close;
-    private final MethodHandle fcntl;
-    private final MethodHandle fstat;
-    private final MethodHandle getrlimit;
-    private final MethodHandle shmOpen;
-    private final MethodHandle shmUnlink;
-    private final MethodHandle ftruncate;
-    private final MethodHandle fchmod;
+    private final Downcall mmap;
+    private final Downcall munmap;
+    private final Downcall mlock;
+    private final Downcall munlock;
+    private final Downcall mprotect;
+    private final Downcall msync;
+    private final Downcall madvise;
+    private final Downcall mincore;
+    private final Downcall open;
+    private final Downcall close;
+    private final Downcall fcntl;
+    private final Downcall fstat;
+    private final Downcall getrlimit;
+    private final Downcall shmOpen;
+    private final Downcall shmUnlink;
+    private final Downcall ftruncate;
+    private final Downcall fchmod;
+    private final Downcall lseek;
     /** Plain, not critical: a large fill takes long, and a critical call would hold off safepoints. */
-    private final MethodHandle memset;
+    private final Downcall memset;
     private final int enoent;
     private final int enotdir;
     private final int eisdir;
@@ -80,6 +85,17 @@ public abstract class PosixPlatform implements Platform {
      * @param abi the system's numbers
      */
     protected PosixPlatform(PosixAbi abi) {
+        this(abi, -1);
+    }
+
+    /**
+     * Builds the shared calls for one system whose page size is already known.
+     *
+     * @param abi the system's numbers
+     * @param knownPageSize the page size found without a native call, or 0 or less to ask
+     *     {@code sysconf}
+     */
+    protected PosixPlatform(PosixAbi abi, long knownPageSize) {
         this.abi = abi;
         this.constants = abi.constants();
         this.calls = NativeCalls.errno(constants.errno()::describe);
@@ -106,6 +122,7 @@ public abstract class PosixPlatform implements Platform {
         shmUnlink = Native.withErrno("shm_unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         ftruncate = Native.withErrno("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
         fchmod = Native.withErrno("fchmod", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+        lseek = Native.withErrno("lseek", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
         memset = Native.plain("memset", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_LONG));
         ErrnoTable errnos = constants.errno();
         enoent = errnos.number("ENOENT");
@@ -118,21 +135,27 @@ public abstract class PosixPlatform implements Platform {
         eacces = errnos.number("EACCES");
         enospc = errnos.number("ENOSPC");
         ebusy = errnos.number("EBUSY");
-        MethodHandle sysconf = Native.plain("sysconf", FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
-        long reported;
-        try {
-            reported = (long) sysconf.invokeExact(constants.scPageSize());
-        } catch (Throwable t) {
-            throw new MMapException("sysconf(_SC_PAGESIZE) failed", t);
-        }
+        Downcall sysconf = Native.plain("sysconf", FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
+        // Without granted access, sysconf is called now: under --illegal-native-access=deny this is
+        // where the platform learns it (and under the default, where the JDK warns once).
+        boolean granted = PosixPlatform.class.getModule().isNativeAccessEnabled();
+        long reported = granted && knownPageSize > 0 ? knownPageSize : pageSize(sysconf.handle());
         this.pageSize = reported > 0 ? reported : 4096;
     }
 
-    private static MethodHandle rangeCall(String name) {
+    private long pageSize(MethodHandle sysconf) {
+        try {
+            return (long) sysconf.invokeExact(constants.scPageSize());
+        } catch (Throwable t) {
+            throw new MMapException("sysconf(_SC_PAGESIZE) failed", t);
+        }
+    }
+
+    private static Downcall rangeCall(String name) {
         return Native.withErrno(name, FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
     }
 
-    private static MethodHandle rangeCallWithInt(String name) {
+    private static Downcall rangeCallWithInt(String name) {
         return Native.withErrno(name, FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
     }
 
@@ -179,7 +202,7 @@ public abstract class PosixPlatform implements Platform {
         int nativeFlags = constants.mapFlags(flags);
         long address = call(() -> String.format("mmap(NULL, %d, %s, %s, %d, %d)", size, Flags.protection(prot),
                         Flags.mapping(flags), fd, offset), errno -> mapHint(errno, flags), true,
-                state -> (long) mmap.invokeExact(state, 0L, size, nativeProt, nativeFlags, fd, offset));
+                state -> (long) mmap.handle().invokeExact(state, 0L, size, nativeProt, nativeFlags, fd, offset));
         if ((flags & PortableBits.MAP_POPULATE) != 0 && !constants.hasNativePopulate()
                 && (prot & PortableBits.PROT_READ) != 0) {
             // No MAP_POPULATE here: fault the pages in the way the kernel would, by reading them.
@@ -195,7 +218,7 @@ public abstract class PosixPlatform implements Platform {
                 | PortableBits.MAP_FIXED | PortableBits.MAP_NORESERVE);
         try {
             return address == call(() -> rangeRequest("mmap(MAP_FIXED) placeholder", address, size), NO_HINT, true,
-                    state -> (long) mmap.invokeExact(state, address, size, nativeProt, nativeFlags, -1, 0L));
+                    state -> (long) mmap.handle().invokeExact(state, address, size, nativeProt, nativeFlags, -1, 0L));
         } catch (MMapException refused) {
             return false; // out of memory for the page tables: the caller unmaps the old way
         }
@@ -204,14 +227,14 @@ public abstract class PosixPlatform implements Platform {
     @Override
     public void unmap(long address, long size) {
         call(() -> rangeRequest("munmap", address, size), NO_HINT, false,
-                state -> (int) munmap.invokeExact(state, address, size));
+                state -> (int) munmap.handle().invokeExact(state, address, size));
     }
 
     @Override
     public void protect(long address, long size, int prot) {
         int nativeProt = constants.protection(prot);
         call(() -> rangeRequest("mprotect", address, size) + " to " + Flags.protection(prot), NO_HINT, false,
-                state -> (int) mprotect.invokeExact(state, address, size, nativeProt));
+                state -> (int) mprotect.handle().invokeExact(state, address, size, nativeProt));
     }
 
     @Override
@@ -219,19 +242,19 @@ public abstract class PosixPlatform implements Platform {
         int nativeFlags = constants.msyncFlags(flags);
         call(() -> rangeRequest("msync", address, size) + " with " + Flags.msync(flags), errno -> errno == ebusy
                         ? "MS_INVALIDATE cannot drop pages that are locked; munlock() first" : null, false,
-                state -> (int) msync.invokeExact(state, address, size, nativeFlags));
+                state -> (int) msync.handle().invokeExact(state, address, size, nativeFlags));
     }
 
     @Override
     public void lock(long address, long size) {
         call(() -> rangeRequest("mlock", address, size), errno -> lockHint(errno, size), false,
-                state -> (int) mlock.invokeExact(state, address, size));
+                state -> (int) mlock.handle().invokeExact(state, address, size));
     }
 
     @Override
     public void unlock(long address, long size) {
         call(() -> rangeRequest("munlock", address, size), NO_HINT, false,
-                state -> (int) munlock.invokeExact(state, address, size));
+                state -> (int) munlock.handle().invokeExact(state, address, size));
     }
 
     @Override
@@ -248,13 +271,13 @@ public abstract class PosixPlatform implements Platform {
                     + " needs transparent huge pages, which only Linux has)");
         }
         call(request, errno -> adviseHint(advice, errno), false,
-                state -> (int) madvise.invokeExact(state, address, size, nativeAdvice));
+                state -> (int) madvise.handle().invokeExact(state, address, size, nativeAdvice));
     }
 
     @Override
     public void fill(long address, long length, byte value) {
         try {
-            long ignored = (long) memset.invokeExact(address, (int) value, length);
+            long ignored = (long) memset.handle().invokeExact(address, (int) value, length);
         } catch (Throwable t) {
             throw new MMapException(rangeRequest("memset", address, length) + " could not be called", t);
         }
@@ -266,7 +289,7 @@ public abstract class PosixPlatform implements Platform {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment vector = arena.allocate(pages);
             call(() -> rangeRequest("mincore", address, size), NO_HINT, false,
-                    state -> (int) mincore.invokeExact(state, address, size, vector));
+                    state -> (int) mincore.handle().invokeExact(state, address, size, vector));
             return vector.toArray(ValueLayout.JAVA_BYTE);
         }
     }
@@ -276,7 +299,7 @@ public abstract class PosixPlatform implements Platform {
         int mode = (writable ? PosixAbi.READ_WRITE : PosixAbi.READ_ONLY) | abi.closeOnExecFlag();
         MemorySegment name = Native.scratchString(path.toString());
         return (int) call(() -> openRequest(path, writable), openHint(writable), false,
-                state -> (int) open.invokeExact(state, name, mode, 0));
+                state -> (int) open.handle().invokeExact(state, name, mode, 0));
     }
 
     /**
@@ -290,7 +313,7 @@ public abstract class PosixPlatform implements Platform {
         MemorySegment name = Native.scratchString(path.toString());
         int fd = (int) call(() -> openRequest(path, writable), openHint(writable), false,
                 errno -> errno == enoent || errno == enotdir || errno == eisdir || errno == enxio,
-                state -> (int) open.invokeExact(state, name, mode, 0));
+                state -> (int) open.handle().invokeExact(state, name, mode, 0));
         if (fd == -1) {
             int error = calls.lastCode();
             // open answers ENXIO for a socket (and a device without its driver): say which it is, as the JDK backend does.
@@ -315,13 +338,13 @@ public abstract class PosixPlatform implements Platform {
 
     @Override
     public void closeFile(int fd) {
-        call(() -> "close(" + fd + ")", NO_HINT, false, state -> (int) close.invokeExact(state, fd));
+        call(() -> "close(" + fd + ")", NO_HINT, false, state -> (int) close.handle().invokeExact(state, fd));
     }
 
     @Override
     public FileStatus fileStatus(int fd) {
         int accessMode = (int) call(() -> "fcntl(" + fd + ", F_GETFL)", NO_HINT, false, errno -> errno == ebadf,
-                state -> (int) fcntl.invokeExact(state, fd, PosixAbi.GET_STATUS_FLAGS));
+                state -> (int) fcntl.handle().invokeExact(state, fd, PosixAbi.GET_STATUS_FLAGS));
         if (accessMode == -1) {
             return null;
         }
@@ -338,7 +361,7 @@ public abstract class PosixPlatform implements Platform {
     private FileStatus status(int fd, boolean readable, boolean writable) {
         StatLayout layout = abi.stat();
         MemorySegment stat = Native.scratch(layout.byteSize());
-        call(() -> "fstat(" + fd + ")", NO_HINT, false, s -> (int) fstat.invokeExact(s, fd, stat));
+        call(() -> "fstat(" + fd + ")", NO_HINT, false, s -> (int) fstat.handle().invokeExact(s, fd, stat));
         FileStatus.Kind kind = StatLayout.kind(layout.mode(stat));
         long size = kind == FileStatus.Kind.REGULAR ? layout.size(stat) : 0;
         return new FileStatus(kind, size, readable, writable);
@@ -349,7 +372,7 @@ public abstract class PosixPlatform implements Platform {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment limits = arena.allocate(JAVA_LONG, 2);
             call(() -> "getrlimit(RLIMIT_MEMLOCK)", NO_HINT, false,
-                    state -> (int) getrlimit.invokeExact(state, abi.rlimitMemlock(), limits));
+                    state -> (int) getrlimit.handle().invokeExact(state, abi.rlimitMemlock(), limits));
             long soft = limits.get(JAVA_LONG, 0);
             return soft == abi.unlimited() ? Long.MAX_VALUE : soft;
         }
@@ -366,7 +389,7 @@ public abstract class PosixPlatform implements Platform {
         }
         try {
             call(() -> "fchmod(" + fd + " (shared memory " + name + "), " + octal + ")", NO_HINT, false,
-                    state -> (int) fchmod.invokeExact(state, fd, mode));
+                    state -> (int) fchmod.handle().invokeExact(state, fd, mode));
         } catch (RuntimeException refused) {
             closeFile(fd);
             sharedMemoryUnlink(name); // this call made it: leave nothing behind
@@ -389,7 +412,7 @@ public abstract class PosixPlatform implements Platform {
                         : errno == enospc ? "the shared-memory file system has no inodes left for a new name: remove "
                                 + "stale objects (SharedMemory.list(), SharedMemory.removeUnused(...))"
                         : errno == einval ? takenHint(name) : null, false,
-                errno -> errno == absent, state -> (int) shmOpen.invokeExact(state, cName, allFlags, mode));
+                errno -> errno == absent, state -> (int) shmOpen.handle().invokeExact(state, cName, allFlags, mode));
     }
 
     /** shm_open's EINVAL for a valid name: glibc reports a directory under the name so. */
@@ -413,13 +436,26 @@ public abstract class PosixPlatform implements Platform {
     public boolean sharedMemoryUnlink(String name) {
         MemorySegment cName = Native.scratchString(name);
         return call(() -> "shm_unlink(" + name + ")", NO_HINT, false, errno -> errno == enoent,
-                state -> (int) shmUnlink.invokeExact(state, cName)) == 0;
+                state -> (int) shmUnlink.handle().invokeExact(state, cName)) == 0;
     }
 
     @Override
     public void truncate(int fd, long size) {
         call(() -> "ftruncate(" + fd + ", " + size + ")", errno -> errno == enospc ? "the file system is full" : null,
-                false, state -> (int) ftruncate.invokeExact(state, fd, size));
+                false, state -> (int) ftruncate.handle().invokeExact(state, fd, size));
+    }
+
+    /** ENXIO means "nothing beyond here"; EINVAL, a file system that cannot tell, so all of it is data. */
+    @Override
+    public long seekDataOrHole(int fd, long offset, boolean hole) {
+        int whence = hole ? abi.seekHole() : abi.seekData();
+        long found = call(() -> "lseek(" + fd + ", " + offset + ", " + (hole ? "SEEK_HOLE" : "SEEK_DATA") + ")",
+                NO_HINT, false, errno -> errno == enxio || errno == einval,
+                state -> (long) lseek.handle().invokeExact(state, fd, offset, whence));
+        if (found != -1) {
+            return found;
+        }
+        return calls.lastCode() == enxio ? -1 : Platform.super.seekDataOrHole(fd, offset, hole);
     }
 
     @Override

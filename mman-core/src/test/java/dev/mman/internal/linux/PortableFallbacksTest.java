@@ -45,7 +45,7 @@ class PortableFallbacksTest {
     private static final class PopulateLessPlatform extends PosixPlatform implements WithoutLinuxExtras {
         PopulateLessPlatform() {
             super(new PosixAbi(WITHOUT_POPULATE, 0x40, 0x80, 0x80000, 0x800 | 0x100, 0x80000, 8, -1L,
-                    LinuxConstants.abi(System.getProperty("os.arch")).stat(), "fstat", false));
+                    LinuxConstants.abi(System.getProperty("os.arch")).stat(), "fstat", false, 3, 4));
         }
 
         @Override
