@@ -1,14 +1,14 @@
 /*
  * The C baselines of what mapping is for: a mapping used once and closed, prefaulting, random
  * reads with and without transparent huge pages, and files read cold from the device.
- * Included by baseline.c, whose harness (measure, die, map_or_die, CLOBBER, scratch) it uses.
+ * Included by baseline.c, whose harness (measure, median_of_runs, lifecycles, die, map_or_die,
+ * CLOBBER, scratch) it uses.
  * Sizes follow the JMH parameters: bench/run --quick passes smaller ones to both sides.
  *
  * The cold files are made once as SCRATCH_DIR/cold-SIZE.bin and kept there, because the JMH
  * forks that run next use the same file (bench/run removes SCRATCH_DIR at exit).
  */
 #include <errno.h>
-#include <sys/stat.h>
 
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
@@ -16,50 +16,9 @@
 
 /* ------------------------------------------------------------------ heavy operations */
 
-/* Median ns of a few runs after one warm-up, for operations of a second or more. */
+/* Median ns of three single runs after one warm-up, for operations of a second or more. */
 static double measure_few(op_fn op, void *ctx) {
-    int runs = 3;
-    double per_op[3];
-    op(ctx);
-    for (int r = 0; r < runs; r++) {
-        double start = now_ns();
-        op(ctx);
-        per_op[r] = now_ns() - start;
-    }
-    qsort(per_op, runs, sizeof per_op[0], compare_doubles);
-    return per_op[runs / 2];
-}
-
-/* ------------------------------------------------------------------ map, touch one byte, close */
-
-static void anon_touch_op(void *ctx) {
-    struct lifecycle *l = ctx;
-    volatile char *p = map_or_die(l->size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
-    p[0] = 1;
-    munmap((void *) p, l->size);
-}
-
-static void file_touch_op(void *ctx) {
-    struct lifecycle *l = ctx;
-    int fd = open(l->path, O_RDWR | O_CLOEXEC);
-    if (fd < 0) {
-        die(l->path);
-    }
-    volatile char *p = map_or_die(l->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd);
-    close(fd);
-    p[0]++;
-    munmap((void *) p, l->size);
-}
-
-static void map_touch(size_t size) {
-    struct lifecycle anon = {size, NULL};
-    printf("MapTouch anon c %zu %.3f\n", size, measure(anon_touch_op, &anon));
-    char *path = scratch_file(size);
-    struct lifecycle file = {size, path};
-    printf("MapTouch file c %zu %.3f\n", size, measure(file_touch_op, &file));
-    fflush(stdout);
-    unlink(path);
-    free(path);
+    return median_of_runs(op, ctx, 1, 3);
 }
 
 /* ------------------------------------------------------------------ prefault */
@@ -321,9 +280,9 @@ static void cold_files(size_t size) {
 
 static void usage_groups(void) {
     if (wanted("MapTouch")) {
-        map_touch(4096);
+        lifecycles("MapTouch", 4096, 1);
         if (!quick) { /* bench/run --quick measures 4 KiB only */
-            map_touch(1u << 20);
+            lifecycles("MapTouch", 1u << 20, 1);
         }
     }
     if (wanted("Prefault")) {

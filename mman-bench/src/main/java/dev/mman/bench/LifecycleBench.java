@@ -4,50 +4,22 @@ import dev.mman.Mman;
 import dev.mman.MemoryMap;
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Creating and closing a mapping without touching it. For files every contender opens the file,
  * maps it and closes both, as mman's path-taking factory does; the C baseline does the same.
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED",
         "--sun-misc-unsafe-memory-access=allow"})
-public class LifecycleBench {
-
-    /** Bytes per mapping. */
-    @Param({"4096", "1048576"})
-    public int mapSize;
-
-    private Path file;
-
-    /** Creates the file that the file workloads map. */
-    @Setup
-    public void setUp() {
-        file = BenchFiles.create(mapSize);
-    }
-
-    /** Deletes it. */
-    @TearDown
-    public void tearDown() {
-        BenchFiles.delete(file);
-    }
+public class LifecycleBench extends MapCycle {
 
     /** mman: anonymous map and unmap. */
     @Benchmark
@@ -78,11 +50,7 @@ public class LifecycleBench {
     @Benchmark
     public long file_fileChannel() throws IOException {
         try (Arena arena = Arena.ofShared()) {
-            MemorySegment segment;
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                segment = channel.map(FileChannel.MapMode.READ_WRITE, 0, mapSize, arena);
-            }
-            return segment.address();
+            return mapWithChannel(arena).address();
         }
     }
 }

@@ -9,20 +9,12 @@ import dev.mman.MemoryMap;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * A mapping that is used once: map, write one byte through a view, close. Unlike
@@ -30,31 +22,13 @@ import org.openjdk.jmh.annotations.TearDown;
  * add {@code anonConfined_mman} and {@code fileConfined_mman}; the report shows them beside the
  * baselines of {@code anon} and {@code file}.
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED",
         "--sun-misc-unsafe-memory-access=allow"})
-public class MapTouchBench {
+public class MapTouchBench extends MapCycle {
 
-    /** Bytes per mapping. */
-    @Param({"4096", "1048576"})
-    public int mapSize;
-
-    private Path file;
     private byte value;
-
-    /** Creates the file that the file workloads map. */
-    @Setup
-    public void setUp() {
-        file = BenchFiles.create(mapSize);
-    }
-
-    /** Deletes it. */
-    @TearDown
-    public void tearDown() {
-        BenchFiles.delete(file);
-    }
 
     /** mman: anonymous map, one store through the view, close. */
     @Benchmark
@@ -109,7 +83,7 @@ public class MapTouchBench {
     @Benchmark
     public long file_fileChannelShared() throws IOException {
         try (Arena arena = Arena.ofShared()) {
-            return touch(mapFile(arena));
+            return touch(mapWithChannel(arena));
         }
     }
 
@@ -117,13 +91,7 @@ public class MapTouchBench {
     @Benchmark
     public long file_fileChannelConfined() throws IOException {
         try (Arena arena = Arena.ofConfined()) {
-            return touch(mapFile(arena));
-        }
-    }
-
-    private MemorySegment mapFile(Arena arena) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            return channel.map(FileChannel.MapMode.READ_WRITE, 0, mapSize, arena);
+            return touch(mapWithChannel(arena));
         }
     }
 

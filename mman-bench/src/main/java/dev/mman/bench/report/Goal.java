@@ -32,6 +32,19 @@ public record Goal(String baseline, Kind kind, double limit, String op) {
     }
 
     /**
+     * A workload's goals: the judged ones, then one column without a goal for each context
+     * baseline, in column order.
+     *
+     * @param judged the goals that mark rows met or missed
+     * @param context baselines shown beside them for context only
+     * @return the goals in column order
+     */
+    public static java.util.List<Goal> withContext(java.util.List<Goal> judged, String... context) {
+        return java.util.stream.Stream.concat(judged.stream(),
+                java.util.Arrays.stream(context).map(baseline -> new Goal(baseline, Kind.INFORMATIONAL, 0))).toList();
+    }
+
+    /**
      * Whether this goal judges rows of an operation.
      *
      * @param rowOp the row's operation

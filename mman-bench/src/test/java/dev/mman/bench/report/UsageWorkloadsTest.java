@@ -42,6 +42,24 @@ class UsageWorkloadsTest {
     }
 
     @Test
+    void contextBaselinesStandInTheTableWithoutAVerdict() {
+        Table table = new Table(workload("MapTouch"), List.of(
+                m("MapTouch", "file", "mman", "4096", 30_000),
+                m("MapTouch", "file", "c", "4096", 20_000),
+                m("MapTouch", "file", "cFstat", "4096", 25_000),
+                m("MapTouch", "file", "fileChannelShared", "4096", 40_000)));
+
+        List<Table.Verdict> judged = table.judged();
+        assertEquals(1, judged.size(), "only the shared FileChannel goal judges the shared file row: " + judged);
+        assertEquals("fileChannelShared", judged.get(0).goal().baseline());
+        Table.Verdict checked = table.verdict(table.rows().keySet().iterator().next(), "cFstat").orElseThrow();
+        assertEquals(Goal.Kind.INFORMATIONAL, checked.goal().kind());
+        assertEquals(1.2, checked.ratio(), 1e-9);
+        assertEquals(List.of("c", "cFstat", "arenaConfined", "fileChannelConfined"), workload("MapTouch").goals()
+                .stream().filter(g -> g.kind() == Goal.Kind.INFORMATIONAL).map(Goal::baseline).toList());
+    }
+
+    @Test
     void parallelPrefaultIsJudgedAgainstTheOneThreadFigure() {
         Table table = new Table(workload("Prefault"), List.of(
                 m("Prefault", "populate", "mman", "1073741824", 400e6),
