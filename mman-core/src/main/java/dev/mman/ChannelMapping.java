@@ -88,6 +88,15 @@ final class ChannelMapping {
     }
 
     /**
+     * The JDK turns the SIGBUS of a page the file no longer covers (a peer truncated it while the
+     * pages were being loaded) into an {@link InternalError}; {@code map()} reports it as mman does.
+     */
+    static MMapException prefaultFaulted(Supplier<String> call, Path file, long offset, long size, InternalError fault) {
+        return new MMapException(call.get() + " faulted while prefaulting: "
+                + FileChecks.faultReason(file, offset, size), fault);
+    }
+
+    /**
      * The JDK's allocators report a refused allocation as {@link OutOfMemoryError}, which a caller
      * cannot be expected to catch; it becomes the exception every backend throws for it.
      */

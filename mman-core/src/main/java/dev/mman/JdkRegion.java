@@ -48,6 +48,9 @@ record JdkRegion(Arena arena, MemorySegment segment, boolean fileBacked, boolean
         } catch (IOException e) {
             arena.close();
             throw ChannelMapping.refused(call, e);
+        } catch (InternalError fault) {
+            arena.close(); // nobody has seen the segment: nothing else would ever unmap it
+            throw ChannelMapping.prefaultFaulted(call, file, offset, size, fault);
         } finally {
             ChannelMapping.closeQuietly(channel);
         }

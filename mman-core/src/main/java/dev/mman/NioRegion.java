@@ -46,6 +46,8 @@ record NioRegion(ByteBuffer buffer, boolean fileBacked) implements Region {
             return region;
         } catch (IOException e) {
             throw ChannelMapping.refused(call, e);
+        } catch (InternalError fault) {
+            throw ChannelMapping.prefaultFaulted(call, file, offset, size, fault);
         } finally {
             ChannelMapping.closeQuietly(channel);
         }
