@@ -13,8 +13,14 @@ import java.util.function.Supplier;
  */
 final class AsyncMapping {
 
-    /** One virtual thread per mapping: mapping and faulting in block in the kernel. */
-    static final Executor DEFAULT_EXECUTOR = command -> Thread.ofVirtual().name("mman-async-map").start(command);
+    /**
+     * One platform daemon thread per mapping. Mapping and faulting in block in the kernel, inside a
+     * downcall, which pins a virtual thread to its carrier: on virtual threads, as many concurrent
+     * async mappings as there are processors stopped every other virtual thread of the JVM until
+     * they were done (one 1 GiB prefault held a one-carrier scheduler for 5 to 9 s here).
+     */
+    static final Executor DEFAULT_EXECUTOR =
+            command -> Thread.ofPlatform().daemon().name("mman-async-map").start(command);
 
     private AsyncMapping() {}
 

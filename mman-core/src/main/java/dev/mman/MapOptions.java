@@ -380,7 +380,8 @@ public final class MapOptions {
     }
 
     /**
-     * Maps the memory and faults every page in (reading a file from storage) on a virtual thread.
+     * Maps the memory and faults every page in (reading a file from storage) on a platform daemon
+     * thread: the kernel's work runs inside a downcall, which would pin a virtual thread's carrier.
      * Cancelling the future, or a failure while faulting in, unmaps the memory: nothing leaks.
      *
      * @return a future of the prefaulted mapping, or of what {@link #map()} would throw

@@ -200,8 +200,6 @@ public final class MappedRecords {
      */
     public static final class RecordIterator implements Iterator<MemorySegment>, AutoCloseable {
 
-        private static final Cleaner CLEANER = Cleaner.create();
-
         private final long recordSize;
         private final long windowSize;
         private final long records;
@@ -243,7 +241,7 @@ public final class MappedRecords {
             this.recordSize = recordSize;
             this.windowSize = windowSize;
             this.window = new Window(file);
-            this.cleanable = CLEANER.register(this, window);
+            this.cleanable = Cleaners.shared(() -> "MappedRecords(" + file + ").iterator()").register(this, window);
         }
 
         /**

@@ -216,7 +216,7 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
     }
 
     /**
-     * Maps anonymous memory and faults every page in on a virtual thread. Cancelling the future,
+     * Maps anonymous memory and faults every page in on a platform daemon thread. Cancelling the future,
      * or a failure while faulting in, unmaps the memory: nothing leaks.
      *
      * @param size the length in bytes, at least 1
@@ -243,7 +243,7 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
     }
 
     /**
-     * Maps part of a file and faults every page in (reading it from storage) on a virtual thread.
+     * Maps part of a file and faults every page in (reading it from storage) on a platform daemon thread.
      * Cancelling the future, or a failure, unmaps it again.
      *
      * @param file a regular file
