@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileChannel.MapMode;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.function.Supplier;
@@ -83,8 +84,34 @@ final class ChannelMapping {
         }
     }
 
-    static MMapAllocationException refused(Supplier<String> call, IOException e) {
+    /**
+     * Why {@code FileChannel.map} refused. A file truncated between mman's length check and the map
+     * makes the JDK try to extend it, which a read-only channel cannot ("Channel not open for
+     * writing"): that is said as the truncation it is.
+     */
+    static MMapException refused(Supplier<String> call, Path file, long end, IOException e) {
+        try {
+            long now = Files.size(file);
+            if (now < end) {
+                MMapException shrunk = Arguments.invalid(call.get() + ": " + file + " is now " + now + " bytes, "
+                        + "shorter than the mapping's end at " + end + " (was it truncated while being mapped?); "
+                        + "extend it again or map a shorter range");
+                shrunk.initCause(e);
+                return shrunk;
+            }
+        } catch (IOException gone) {
+            e.addSuppressed(gone);
+        }
         return new MMapAllocationException(call.get() + " failed: " + e, 0);
+    }
+
+    /**
+     * The JDK turns the SIGBUS of a page the file no longer covers (a peer truncated it while the
+     * pages were being loaded) into an {@link InternalError}; {@code map()} reports it as mman does.
+     */
+    static MMapException prefaultFaulted(Supplier<String> call, Path file, long offset, long size, InternalError fault) {
+        return new MMapException(call.get() + " faulted while prefaulting: "
+                + FileChecks.faultReason(file, offset, size), fault);
     }
 
     /**

@@ -47,7 +47,10 @@ record JdkRegion(Arena arena, MemorySegment segment, boolean fileBacked, boolean
             return region;
         } catch (IOException e) {
             arena.close();
-            throw ChannelMapping.refused(call, e);
+            throw ChannelMapping.refused(call, file, offset + size, e);
+        } catch (InternalError fault) {
+            arena.close(); // nobody has seen the segment: nothing else would ever unmap it
+            throw ChannelMapping.prefaultFaulted(call, file, offset, size, fault);
         } finally {
             ChannelMapping.closeQuietly(channel);
         }

@@ -306,7 +306,16 @@ public final class MapOptions {
      * In exchange {@code close()} and an {@code mprotect} that takes rights away need no handshake
      * with the other threads of the JVM: they cost about what C's {@code munmap} and
      * {@code mprotect} do. Not available with {@link #mapAsync()}, whose mapping is made on another
-     * thread, nor on {@link Backend#NIO}, whose buffers cannot be confined.
+     * thread, nor on {@link Backend#NIO}, whose buffers cannot be confined. The calls that only
+     * report what was fixed at map time ({@code size()}, {@code pageSize()}, {@code address()},
+     * {@code backend()}, {@code isValid()}, {@code toString()}) answer on any thread.
+     *
+     * <p>When the owner ends without closing the mapping: on {@link Backend#NATIVE} any thread may
+     * then {@code close()} it (every other call still throws), and a dropped one is unmapped after
+     * the garbage collector, as any other; on {@link Backend#JDK} no thread can unmap it any more
+     * (the JDK closes a confined arena on its owner thread only), so it stays mapped until the JVM
+     * exits, and {@code close()} says so in its {@code WrongThreadException}. Close a confined
+     * mapping before its thread ends, with try-with-resources.
      *
      * @return new options
      */
@@ -371,7 +380,8 @@ public final class MapOptions {
     }
 
     /**
-     * Maps the memory and faults every page in (reading a file from storage) on a virtual thread.
+     * Maps the memory and faults every page in (reading a file from storage) on a platform daemon
+     * thread: the kernel's work runs inside a downcall, which would pin a virtual thread's carrier.
      * Cancelling the future, or a failure while faulting in, unmaps the memory: nothing leaks.
      *
      * @return a future of the prefaulted mapping, or of what {@link #map()} would throw
@@ -384,6 +394,11 @@ public final class MapOptions {
 
     /**
      * As {@link #mapAsync()}, on the caller's executor.
+     *
+     * An executor that refuses the task ({@link java.util.concurrent.RejectedExecutionException}, as
+     * one that is shut down does) completes the future with an {@link MMapException} naming it, with
+     * nothing mapped. One that accepts the task and drops it unrun (as {@code shutdownNow()} does)
+     * leaves the future incomplete, also with nothing mapped: give such a future a timeout.
      *
      * @param executor where the mapping and the prefault run
      * @return a future of the prefaulted mapping

@@ -41,6 +41,12 @@ import java.util.stream.StreamSupport;
  * {@link IllegalStateException}; copy what you keep ({@code record.toArray(...)}). For the same
  * reason the stream is sequential: it never splits for parallel work.
  *
+ * <p><b>A file changed by another process.</b> The count of records is fixed when the iteration
+ * begins: records appended later are not seen. When the file is truncated meanwhile, mapping the
+ * next window fails with an {@link MMapException} that says so, and a record of the current window
+ * whose page is gone throws the JDK's {@link InternalError} when read, as every view of a shrunk
+ * mapping does (it does not crash the JVM).
+ *
  * <p>A file whose length is not a multiple of the record size has a partial record at its end.
  * That is an error, reported before the first record, unless {@link #skippingPartialTail()} is
  * used. Instances are immutable; each {@code with...} method returns a new one.
@@ -194,8 +200,6 @@ public final class MappedRecords {
      */
     public static final class RecordIterator implements Iterator<MemorySegment>, AutoCloseable {
 
-        private static final Cleaner CLEANER = Cleaner.create();
-
         private final long recordSize;
         private final long windowSize;
         private final long records;
@@ -237,7 +241,7 @@ public final class MappedRecords {
             this.recordSize = recordSize;
             this.windowSize = windowSize;
             this.window = new Window(file);
-            this.cleanable = CLEANER.register(this, window);
+            this.cleanable = Cleaners.shared(() -> "MappedRecords(" + file + ").iterator()").register(this, window);
         }
 
         /**
@@ -291,16 +295,47 @@ public final class MappedRecords {
             long fileEnd = records * recordSize;
             long length = Math.min(wanted, fileEnd - mapStart);
             Backend backend = windowBackend();
-            MemoryMap map = MemoryMap.createFileMapping(window.file, mapStart, length, PROT_READ,
-                    backend == Backend.NATIVE ? MAP_SHARED : MAP_SHARED | MAP_POPULATE, backend);
-            if (map.backend() == Backend.NATIVE) {
-                map.madvise(Advice.SEQUENTIAL);
-                map.madvise(mostlyCached(map) ? Advice.POPULATE : Advice.WILLNEED);
+            MemoryMap map;
+            try {
+                map = MemoryMap.createFileMapping(window.file, mapStart, length, PROT_READ,
+                        backend == Backend.NATIVE ? MAP_SHARED : MAP_SHARED | MAP_POPULATE, backend);
+            } catch (MMapException refused) {
+                throw shrunk(mapStart + length, refused);
+            }
+            try {
+                if (map.backend() == Backend.NATIVE) {
+                    map.madvise(Advice.SEQUENTIAL);
+                    map.madvise(mostlyCached(map) ? Advice.POPULATE : Advice.WILLNEED);
+                }
+            } catch (MMapException faulted) {
+                map.close(); // not yet the window's: nothing else would unmap it before the collector
+                throw shrunk(mapStart + length, faulted);
             }
             window.map = map;
             window.view = map.asSegment();
             window.startOffset = mapStart;
             window.endRecord = Math.min(records, (mapStart + length) / recordSize);
+        }
+
+        /**
+         * The failure to map the next window, said in the iteration's terms when a peer truncated the
+         * file under it: the count of records was fixed when the iteration began.
+         */
+        private MMapException shrunk(long windowEnd, MMapException failure) {
+            long now;
+            try {
+                now = Files.size(window.file);
+            } catch (IOException gone) {
+                now = -1;
+            }
+            if (now >= windowEnd) {
+                return failure;
+            }
+            return new MMapException("MappedRecords(" + window.file + "): the file is now "
+                    + (now < 0 ? "gone" : now + " bytes") + ", shorter than the " + records + " records of "
+                    + recordSize + " bytes it had when the iteration began (was it truncated meanwhile?); "
+                    + "record " + next + " and those after it cannot be read. Iterate again to read what is left",
+                    failure);
         }
 
         /**

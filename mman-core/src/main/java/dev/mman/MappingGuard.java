@@ -47,6 +47,8 @@ import java.util.function.Supplier;
  * access: closing the arena is thread-local, needs no handshake, and the memory can be unmapped or
  * narrowed right after it, with neither the extra handshakes nor a placeholder. mman's own helper
  * threads (parallel prefault) touch the memory only while the owner waits inside a control call.
+ * Once the owner has ended, no thread can pass that check again, so on {@link Backend#NATIVE} any
+ * thread may then close the mapping, leaving its views' arena unclosed: they stay unusable.
  */
 final class MappingGuard {
 
@@ -134,9 +136,14 @@ final class MappingGuard {
 
     /** The JDK's own exception for a confined arena used by another thread, with mman's message. */
     private WrongThreadException wrongThread(Supplier<String> call) {
+        String ended = confinedTo.isAlive() ? "" : epoch == null ? "; that thread has ended, and the mapping is closed"
+                : region.backend() == Backend.NATIVE
+                ? "; that thread has ended without closing it, so any thread may close() it now"
+                : "; that thread has ended without closing it, and Backend." + region.backend() + " cannot unmap it "
+                        + "from another thread: it stays mapped until the JVM exits";
         return new WrongThreadException(call.get() + " on " + owner + " from thread " + Thread.currentThread().getName()
                 + ": the mapping is confined to thread " + confinedTo.getName() + ", which alone may use it and its "
-                + "views; map it without MapOptions.confined() to share it between threads");
+                + "views" + ended + "; map it without MapOptions.confined() to share it between threads");
     }
 
     /** Checks that the mapping is open, the range inside it and the rights granted now. */
@@ -370,12 +377,18 @@ final class MappingGuard {
      *     stays open)
      */
     void close() {
-        if (confinedTo != null && Thread.currentThread() != confinedTo) {
+        boolean orphaned = confinedTo != null && Thread.currentThread() != confinedTo;
+        if (orphaned && (confinedTo.isAlive() || region.backend() != Backend.NATIVE)) {
             throw wrongThread(() -> "close()");
         }
         synchronized (monitor) {
             Epoch e = epoch;
-            if (e != null) {
+            if (orphaned && e != null) {
+                // The owner has ended: no thread can ever pass its confined views' thread check, so
+                // no access, fill or prefault can be in flight, and the views need no closing.
+                epoch = null;
+                region.release(false);
+            } else if (e != null) {
                 // A confined arena's close leaves no thread inside an access: nothing can come late.
                 boolean viewed = e.arena() != null && confinedTo == null;
                 handOver(() -> "close()", e, "it stays mapped", region.awaitsLateAccesses(), () -> {

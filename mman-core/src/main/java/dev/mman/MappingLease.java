@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The ownership of one native mapping: it unmaps the range exactly once, either when the mapping
@@ -23,9 +24,6 @@ import java.util.function.Consumer;
  * of them, as the JDK does for direct buffers.
  */
 final class MappingLease {
-
-    /** One daemon thread for every mapping's cleaner. */
-    private static final Cleaner CLEANER = Cleaner.create();
 
     private final Unmap unmap;
     private final Cleaner.Cleanable cleanable;
@@ -66,9 +64,19 @@ final class MappingLease {
         }
     }
 
+    /**
+     * Makes sure a lease can be made, before anything is mapped.
+     *
+     * @throws MMapAllocationException when the cleaner's thread cannot be started ({@link Cleaners})
+     */
+    static void ready(Supplier<String> call) {
+        Cleaners.shared(call);
+    }
+
+    /** The lease of a range just mapped; {@link #ready} was called first, so this cannot fail. */
     MappingLease(Platform platform, long address, long size) {
         this.unmap = new Unmap(platform, address, size);
-        this.cleanable = CLEANER.register(this, unmap);
+        this.cleanable = Cleaners.shared(() -> "a mapping's lease").register(this, unmap);
     }
 
     /** The close action for a view arena, which keeps this lease reachable from every view. */

@@ -54,7 +54,9 @@ import java.util.function.Supplier;
  * {@code madvise}, residency, {@code close}) are serialized among themselves. A thread reading
  * while another closes gets an exception, never stale or foreign memory. A mapping made with
  * {@link MapOptions#confined()} belongs to the thread that made it: every other thread gets
- * {@link WrongThreadException} from every call and view, and its close makes no handshake.
+ * {@link WrongThreadException} from every call and view but the getters of what was fixed at map
+ * time, and its close makes no handshake. After its owner ended without closing it, a
+ * {@link Backend#NATIVE} one may be closed by any thread ({@link MapOptions#confined()}).
  *
  * <h2>Backends and platforms</h2>
  * {@link Backend#NATIVE} has every call. On {@link Backend#JDK} and {@link Backend#NIO}, an
@@ -214,7 +216,7 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
     }
 
     /**
-     * Maps anonymous memory and faults every page in on a virtual thread. Cancelling the future,
+     * Maps anonymous memory and faults every page in on a platform daemon thread. Cancelling the future,
      * or a failure while faulting in, unmaps the memory: nothing leaks.
      *
      * @param size the length in bytes, at least 1
@@ -241,7 +243,7 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
     }
 
     /**
-     * Maps part of a file and faults every page in (reading it from storage) on a virtual thread.
+     * Maps part of a file and faults every page in (reading it from storage) on a platform daemon thread.
      * Cancelling the future, or a failure, unmaps it again.
      *
      * @param file a regular file
@@ -603,11 +605,20 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
         });
     }
 
-    /** Faults every page in, on any backend, unless the mapping may not be read; for the async factories. */
+    /**
+     * Faults every page in, on any backend, unless the mapping may not be read; for the async factories.
+     *
+     * @throws MMapException when a page cannot be faulted in: on JDK and NIO the JDK's
+     *     {@link InternalError} of a file truncated meanwhile, saying why ({@link #faultReason})
+     */
     void prefault() {
         guard.control(() -> "prefault", e -> {
             if (e.allows(PROT_READ)) {
-                region.prefault(populatesForWrite(e), prefaultThreads(size));
+                try {
+                    region.prefault(populatesForWrite(e), prefaultThreads(size));
+                } catch (InternalError fault) {
+                    throw new MMapException("prefault of " + this + " faulted: " + faultReason(), fault);
+                }
             }
         });
     }

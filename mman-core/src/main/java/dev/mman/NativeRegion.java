@@ -45,6 +45,7 @@ record NativeRegion(Platform platform, long address, long size, MappingLease lea
         // Huge pages stay with the kernel's MAP_POPULATE: madvise on them wants huge-page-aligned pieces.
         boolean populates = (flags & MAP_POPULATE) != 0 && (prot & PROT_READ) != 0 && (flags & MAP_HUGETLB) == 0;
         int threads = populates ? ParallelPrefault.threads(size, platform.pageSize(), prefaultThreads) : 1;
+        MappingLease.ready(call);
         MappingBudget.take(platform, call);
         long address;
         try {

@@ -45,7 +45,9 @@ record NioRegion(ByteBuffer buffer, boolean fileBacked) implements Region {
             }
             return region;
         } catch (IOException e) {
-            throw ChannelMapping.refused(call, e);
+            throw ChannelMapping.refused(call, file, offset + size, e);
+        } catch (InternalError fault) {
+            throw ChannelMapping.prefaultFaulted(call, file, offset, size, fault);
         } finally {
             ChannelMapping.closeQuietly(channel);
         }

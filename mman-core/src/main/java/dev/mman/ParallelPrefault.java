@@ -48,7 +48,9 @@ final class ParallelPrefault {
 
     /**
      * Faults in {@code [0, size)} in {@code threads} pieces: the caller's thread takes the first,
-     * one platform thread each the others. Returns once all are done.
+     * one platform thread each the others. When no more threads can be started (the process's
+     * thread limit, {@code ulimit -u}), the caller's thread faults in what is left itself. Returns
+     * once all are done.
      *
      * @throws RuntimeException the first failure of a piece (the others' are suppressed in it)
      */
@@ -61,19 +63,29 @@ final class ParallelPrefault {
         long step = (pages + threads - 1) / threads * pageSize;
         List<Thread> workers = new ArrayList<>(threads - 1);
         List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+        long unstarted = size; // where the pieces no thread could be started for begin
         try {
             for (long start = step; start < size; start += step) {
                 long offset = start;
                 long length = Math.min(step, size - start);
-                workers.add(Thread.ofPlatform().daemon().name("mman-prefault").start(() -> {
-                    try {
-                        piece.fault(offset, length);
-                    } catch (Throwable failure) {
-                        failures.add(failure);
-                    }
-                }));
+                try {
+                    workers.add(Thread.ofPlatform().daemon().name("mman-prefault").start(() -> {
+                        try {
+                            piece.fault(offset, length);
+                        } catch (Throwable failure) {
+                            failures.add(failure);
+                        }
+                    }));
+                } catch (OutOfMemoryError noThread) {
+                    // The process is at its thread limit: a slower prefault beats a failed mapping.
+                    unstarted = start;
+                    break;
+                }
             }
             piece.fault(0, Math.min(step, size));
+            if (unstarted < size) {
+                piece.fault(unstarted, size - unstarted);
+            }
         } catch (Throwable failure) {
             failures.addFirst(failure);
         } finally {

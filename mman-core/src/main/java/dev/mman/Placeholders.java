@@ -56,7 +56,11 @@ final class Placeholders {
             WAITING.add(new Range(platform, address, size));
             full = WAITING.size() >= MOST_WAITING;
             if (reaper == null) {
-                reaper = Thread.ofPlatform().daemon().name("mman-placeholders").start(Placeholders::reap);
+                try {
+                    reaper = Thread.ofPlatform().daemon().name("mman-placeholders").start(Placeholders::reap);
+                } catch (OutOfMemoryError noThread) {
+                    full = true; // at the thread limit: this close drains the queue itself, the next one retries
+                }
             }
             if (WAITING.size() == 1 || WAITING.size() == BATCH) {
                 LOCK.notifyAll(); // the reaper waits for a first range, then for a batch or its deadline

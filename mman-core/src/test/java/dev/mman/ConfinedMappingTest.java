@@ -1,6 +1,7 @@
 package dev.mman;
 
 import static dev.mman.testing.Caught.assertAllCaught;
+import static dev.mman.testing.Caught.assertCaught;
 import static dev.mman.testing.Caught.assertReturned;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -75,7 +76,10 @@ class ConfinedMappingTest {
                 () -> m.protection(), () -> m.mprotect(Mman.PROT_READ), () -> m.msync(), () -> m.close(),
                 () -> view.get(ValueLayout.JAVA_BYTE, 0), () -> m.asByteBuffer()};
             for (Runnable call : calls) {
-                Throwable refused = elsewhere(call::run);
+                Throwable refused = elsewhere(() -> {
+                    call.run();
+                    return null;
+                });
                 assertTrue(refused instanceof WrongThreadException, String.valueOf(refused));
             }
             assertTrue(m.isValid(), "another thread's close() did nothing");
@@ -94,6 +98,34 @@ class ConfinedMappingTest {
         assertTrue(refusals > 0, "the intruders must have been refused: " + child.stdout());
     }
 
+    @Test
+    void theGettersOfWhatWasFixedAtMapTimeAnswerOnAnyThread() throws Exception {
+        try (MemoryMap m = MapOptions.anonymous(4 * PAGE).backend(Backend.NATIVE).confined().map()) {
+            for (ThrowingCall getter : new ThrowingCall[] {m::size, m::pageSize, m::address, m::backend, m::isValid,
+                    m::toString}) {
+                assertEquals(null, elsewhere(getter), "a getter touches nothing");
+            }
+        }
+    }
+
+    @Test
+    void aMappingWhoseOwnerEndedUnclosedCanBeClosedByAnyThreadOnNativeAndSaysWhyNotOnJdk() {
+        ChildResult child = ChildJvm.in(dir).withDefaultBackend().run(ConfinedOrphanScenario.class, dir.toString())
+                .assertCleanExit();
+        assertReturned(child, "close-native");
+        assertEquals("MAPPED-native 0", child.line("MAPPED-native "), child.stdout());
+        assertCaught(child, "view-native", WrongThreadException.class);
+        assertTrue(assertCaught(child, "read-native", WrongThreadException.class).contains("the mapping is closed"),
+                child.stdout());
+        assertReturned(child, "again-native");
+        for (String call : new String[] {"close-jdk", "again-jdk"}) {
+            assertTrue(assertCaught(child, call, WrongThreadException.class).contains("stays mapped until the JVM exits"),
+                    child.stdout());
+        }
+        assertCaught(child, "view-jdk", WrongThreadException.class);
+        assertEquals("MAPPED-jdk 1", child.line("MAPPED-jdk "), "the JDK cannot unmap it: " + child.stdout());
+    }
+
     /** What {@code call} throws on another thread, or null. */
     private static Throwable elsewhere(ThrowingCall call) throws InterruptedException {
         AtomicReference<Throwable> thrown = new AtomicReference<>();
@@ -110,6 +142,6 @@ class ConfinedMappingTest {
 
     @FunctionalInterface
     private interface ThrowingCall {
-        void run() throws Exception;
+        Object run() throws Exception;
     }
 }

@@ -99,4 +99,18 @@ class ParallelPrefaultTest {
             }
         }
     }
+
+    @Test
+    void theDefaultAsyncExecutorRunsOnAPlatformThreadAsTheDowncallsWouldPinAVirtualThreadsCarrier() {
+        // A prefault is one long downcall (madvise): on a virtual thread it held its carrier, and with
+        // as many async mappings as processors, every other virtual thread of the JVM waited.
+        Set<Boolean> virtual = ConcurrentHashMap.newKeySet();
+        try (MemoryMap m = AsyncMapping.start(() -> {
+            virtual.add(Thread.currentThread().isVirtual());
+            return MapOptions.anonymous(MIB).backend(Backend.NATIVE).map();
+        }, AsyncMapping.DEFAULT_EXECUTOR).join()) {
+            assertEquals(MIB / PAGE, m.residentPages(), "prefaulted");
+        }
+        assertEquals(Set.of(false), virtual);
+    }
 }

@@ -70,7 +70,7 @@ public final class ApiFuzz {
             System.out.println("CALLS " + fuzz.calls + " METHODS " + methods);
         }
         System.out.flush();
-        System.exit(0); // the async factories' virtual threads are done; nothing else to wait for
+        System.exit(0); // the async factories' daemon threads are done; nothing else to wait for
     }
 
     /** Every public method of the classes, each once (statics are inherited), in a stable order. */
