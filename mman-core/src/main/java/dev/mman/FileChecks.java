@@ -18,6 +18,9 @@ import java.util.function.Supplier;
 /** The checks a file mapping passes before {@code mmap}: arguments, path and descriptor. */
 final class FileChecks {
 
+    /** The errno of a populate that met a page it could not fault in: the same on Linux and macOS. */
+    private static final int EFAULT = 14;
+
     private FileChecks() {}
 
     static boolean needsWrite(int prot, int flags) {
@@ -185,6 +188,20 @@ final class FileChecks {
      * mapping was truncated; one that still covers it had no space for the page (a write into a
      * hole of a sparse file on a full file system).
      */
+    /**
+     * A populate that the kernel refused with {@code EFAULT} could not fault a page in, as an
+     * access would have faulted; it is said with {@code reason} ({@link #faultReason}) instead of
+     * the errno's generic hint. Any other refusal is returned as it is.
+     */
+    static MMapException populateRefused(String call, String reason, MMapException refused) {
+        if (refused.errno() != EFAULT) {
+            return refused;
+        }
+        MMapException said = new MMapException(call + " could not fault a page in: " + reason, EFAULT);
+        said.initCause(refused);
+        return said;
+    }
+
     static String faultReason(Path file, long fileOffset, long size) {
         if (file == null) {
             return "the object behind it is shorter than the mapping (was it truncated while mapped?), or there was "

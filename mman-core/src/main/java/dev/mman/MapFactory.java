@@ -114,8 +114,12 @@ final class MapFactory {
             if (reserve) {
                 StorageReservation.reserve(platform, call, fd, offset + size);
             }
-            NativeRegion region = NativeRegion.map(platform, call, size, prot, flags, fd, offset,
-                    traits.prefaultThreads());
+            NativeRegion region;
+            try {
+                region = NativeRegion.map(platform, call, size, prot, flags, fd, offset, traits.prefaultThreads());
+            } catch (MMapException refused) {
+                throw FileChecks.populateRefused(call.get(), FileChecks.faultReason(file, offset, size), refused);
+            }
             return new MemoryMap(region, size, prot, flags, "file " + file, file, offset, traits);
         } finally {
             platform.closeFile(fd);

@@ -601,7 +601,12 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
                 throw new MMapException(call.get() + " on " + this + ": POPULATE cannot fault in pages that may not "
                         + "be accessed; call mprotect(PROT_READ) first");
             }
-            region.advise(offset, length, advice, populatesForWrite(e), prefaultThreads(length));
+            try {
+                region.advise(offset, length, advice, populatesForWrite(e), prefaultThreads(length));
+            } catch (MMapException refused) {
+                throw advice == Advice.POPULATE ? FileChecks.populateRefused(call.get() + " on " + this, faultReason(),
+                        refused) : refused;
+            }
         });
     }
 
@@ -618,6 +623,8 @@ public sealed class MemoryMap implements AutoCloseable permits SharedMemory {
                     region.prefault(populatesForWrite(e), prefaultThreads(size));
                 } catch (InternalError fault) {
                     throw new MMapException("prefault of " + this + " faulted: " + faultReason(), fault);
+                } catch (MMapException refused) {
+                    throw FileChecks.populateRefused("prefault of " + this, faultReason(), refused);
                 }
             }
         });

@@ -34,6 +34,13 @@ public final class PrefaultFaultScenario {
             MapOptions options = MapOptions.file(sparse).access(Access.READ).backend(backend).prefaultThreads(2);
             Caught.report("populate-" + name, () -> options.populate().map().close());
             Caught.report("async-" + name, () -> unwrap(() -> options.mapAsync().get().close()));
+            if (backend == Backend.NATIVE) {
+                Caught.report("madvise-" + name, () -> {
+                    try (MemoryMap m = options.map()) {
+                        m.madvise(0, m.size(), Advice.POPULATE);
+                    }
+                });
+            }
             if (backend == Backend.JDK) {
                 // NIO buffers wait for the collector; NATIVE and JDK mappings must already be gone.
                 System.out.println("STILL-MAPPED " + Files.readAllLines(Path.of("/proc/self/maps")).stream()
