@@ -188,20 +188,6 @@ final class FileChecks {
      * mapping was truncated; one that still covers it had no space for the page (a write into a
      * hole of a sparse file on a full file system).
      */
-    /**
-     * A populate that the kernel refused with {@code EFAULT} could not fault a page in, as an
-     * access would have faulted; it is said with {@code reason} ({@link #faultReason}) instead of
-     * the errno's generic hint. Any other refusal is returned as it is.
-     */
-    static MMapException populateRefused(String call, String reason, MMapException refused) {
-        if (refused.errno() != EFAULT) {
-            return refused;
-        }
-        MMapException said = new MMapException(call + " could not fault a page in: " + reason, EFAULT);
-        said.initCause(refused);
-        return said;
-    }
-
     static String faultReason(Path file, long fileOffset, long size) {
         if (file == null) {
             return "the object behind it is shorter than the mapping (was it truncated while mapped?), or there was "
@@ -221,5 +207,19 @@ final class FileChecks {
         return "the backing file still covers the mapping (" + length + " bytes), so the kernel had no space for the "
                 + "page: the file system is full (writing into a hole of a sparse file needs free space). Free some "
                 + "space, or allocate the file's blocks before mapping it";
+    }
+
+    /**
+     * A populate that the kernel refused with {@code EFAULT} could not fault a page in, as an
+     * access would have faulted; it is said with {@code reason} ({@link #faultReason}) instead of
+     * the errno's generic hint. Any other refusal is returned as it is.
+     */
+    static MMapException populateRefused(String call, String reason, MMapException refused) {
+        if (refused.errno() != EFAULT) {
+            return refused;
+        }
+        MMapException said = new MMapException(call + " could not fault a page in: " + reason, EFAULT);
+        said.initCause(refused);
+        return said;
     }
 }
