@@ -38,6 +38,12 @@ final class Placeholders {
     private record Range(Platform platform, long address, long size) {}
 
     private static final Object LOCK = new Object();
+    /**
+     * Held while a batch is unmapped, so that a drain returns only once every range queued before it
+     * is gone, including a batch the reaper took a moment earlier: the mapping budget then counts
+     * what is really mapped.
+     */
+    private static final Object UNMAPPING = new Object();
     private static final List<Range> WAITING = new ArrayList<>();
     private static Thread reaper;
 
@@ -71,26 +77,28 @@ final class Placeholders {
         }
     }
 
-    /** Unmaps every range queued so far, after the handshakes; returns how many. */
+    /** Unmaps every range queued so far, after the handshakes, and returns how many this call unmapped. */
     static int drain() {
-        List<Range> batch;
-        synchronized (LOCK) {
-            batch = List.copyOf(WAITING);
-            WAITING.clear();
-        }
-        if (batch.isEmpty()) {
-            return 0;
-        }
-        MappingGuard.awaitLateAccesses();
-        for (Range range : batch) {
-            try {
-                range.platform.unmap(range.address, range.size);
-            } catch (MMapException keptMapped) {
-                // munmap fails only for a bad range; the placeholder then stays, harmless
+        synchronized (UNMAPPING) {
+            List<Range> batch;
+            synchronized (LOCK) {
+                batch = List.copyOf(WAITING);
+                WAITING.clear();
             }
-            MappingBudget.give();
+            if (batch.isEmpty()) {
+                return 0;
+            }
+            MappingGuard.awaitLateAccesses();
+            for (Range range : batch) {
+                try {
+                    range.platform.unmap(range.address, range.size);
+                } catch (MMapException keptMapped) {
+                    // munmap fails only for a bad range; the placeholder then stays, harmless
+                }
+                MappingBudget.give();
+            }
+            return batch.size();
         }
-        return batch.size();
     }
 
     private static void reap() {
