@@ -1,10 +1,6 @@
 package dev.mman;
 
 import dev.mman.internal.Platform;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.util.Properties;
 
 /**
  * The constants of {@code <sys/mman.h>}, with the values of the original mman library, and the
@@ -76,8 +72,12 @@ public final class Mman {
     /** The Windows {@code FILE_MAP_EXECUTE} access bit, kept for parity with the original library. */
     public static final int FILE_MAP_EXECUTE = 0x20;
 
-    /** The library version; the build writes the project version here, its one source. */
-    public static final String VERSION = loadVersion();
+    /**
+     * The library version; the build writes the project version here, its one source. It is not a
+     * compile-time constant, so code compiled against one mman and run with another sees the one
+     * it runs with.
+     */
+    public static final String VERSION = ProjectVersion.value();
 
     private Mman() {}
 
@@ -153,18 +153,5 @@ public final class Mman {
             return MemoryMap.createAnonymous(size, prot, flags);
         }
         return MemoryMap.createFileMapping(fd, offset, size, prot, flags);
-    }
-
-    private static String loadVersion() {
-        try (InputStream in = Mman.class.getResourceAsStream("version.properties")) {
-            if (in == null) {
-                throw new IllegalStateException("dev/mman/version.properties is missing from the mman jar");
-            }
-            Properties properties = new Properties();
-            properties.load(in);
-            return properties.getProperty("version");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -38,6 +38,26 @@ class ResidencyRangeTest {
         }
     }
 
+    /** Past the first gigabyte of pages the answer comes from a second system call; its bits land where they belong. */
+    @Test
+    @NativeOnly("residency (mincore)")
+    void pagesBeyondOneCallsWorthSitAtTheirOwnIndex() {
+        long page = Mman.pageSize();
+        long pages = Residency.PAGES_PER_CALL + 70;
+        try (MemoryMap m = MemoryMap.createAnonymous(pages * page)) { // address space only, until written
+            BitSet expected = new BitSet();
+            for (long at : new long[] {0, 63, 64, 1000, Residency.PAGES_PER_CALL - 1, Residency.PAGES_PER_CALL,
+                    Residency.PAGES_PER_CALL + 65, pages - 1}) {
+                m.write(new byte[] {1}, at * page);
+                expected.set((int) at);
+            }
+            assertEquals(expected, m.residency());
+            assertEquals(expected.cardinality(), m.residentPages());
+            BitSet tail = m.residency((Residency.PAGES_PER_CALL - 1) * page, 71 * page);
+            assertEquals(expected.get((int) Residency.PAGES_PER_CALL - 1, (int) pages), tail);
+        }
+    }
+
     @Test
     void badRangesAreRefusedBeforeAnySystemCall() {
         long page = Mman.pageSize();

@@ -1,19 +1,21 @@
 package dev.mman.cli;
 
-import dev.mman.Mman;
 import dev.mman.cli.gallery.GalleryCommand;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
 
-/** The {@code mman} command: the entry point of the runnable jar. */
+/** The {@code mman} command, whose subcommands do the work; {@link Main} runs it. */
 @Command(name = "mman", mixinStandardHelpOptions = true, versionProvider = MmanCommand.Version.class,
         description = "Memory mapping from the command line: system facts, page-cache tools and a chart gallery.",
-        subcommands = {GalleryCommand.class, InfoCommand.class, ResidencyCommand.class, TouchCommand.class,
-            EvictCommand.class, LockCommand.class, ShmCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:runtime failure, or some file of a batch failed (missing file, no permission, limit reached...)",
             "2:usage error (unknown option, missing argument)"})
@@ -30,27 +32,62 @@ public final class MmanCommand implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     /**
-     * Runs the command and exits with its code.
-     *
-     * @param args the command line
+     * The subcommands, in the order help lists them, each made only when it is needed: picocli reads
+     * a command's annotations when it is added, and a cold JVM reads them slowly.
      */
-    public static void main(String[] args) {
-        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
-            // The one answer that needs no parsing: picocli's model of every command costs more than
-            // the JVM's own start, and --version is what scripts call to probe for the tool.
-            System.out.println(new Version().getVersion()[0]);
-            System.exit(0);
-        }
-        System.exit(commandLine().execute(args));
+    private static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
+
+    /** The two subcommands that need every other: help lists them, completion covers them. */
+    private static final Set<String> NEED_ALL = Set.of("help", "generate-completion");
+
+    private static Map<String, Supplier<Object>> subcommands() {
+        Map<String, Supplier<Object>> all = new LinkedHashMap<>();
+        all.put("gallery", GalleryCommand::new);
+        all.put("info", InfoCommand::new);
+        all.put("residency", ResidencyCommand::new);
+        all.put("touch", TouchCommand::new);
+        all.put("evict", EvictCommand::new);
+        all.put("lock", LockCommand::new);
+        all.put("shm", ShmCommand::new);
+        all.put("help", CommandLine.HelpCommand::new);
+        all.put("generate-completion", AutoComplete.GenerateCompletion::new);
+        return all;
     }
 
     /**
-     * The configured command line, for {@link #main} and for tests that run it in process.
+     * The configured command line with every subcommand, for tests that run it in process.
      *
      * @return a new command line
      */
     public static CommandLine commandLine() {
-        return new CommandLine(new MmanCommand()).setExecutionExceptionHandler(new OneLineErrors());
+        return withSubcommands(SUBCOMMANDS.keySet());
+    }
+
+    /**
+     * The configured command line for {@code args}: only the subcommand they name, when they name
+     * one that needs no other (the top-level options take no value, so it is the first word that is
+     * not an option); otherwise every subcommand, so that usage, errors and suggestions are whole.
+     *
+     * @param args the command line
+     * @return a new command line
+     */
+    static CommandLine commandLine(String[] args) {
+        for (String arg : args) {
+            if (!arg.startsWith("-")) {
+                return SUBCOMMANDS.containsKey(arg) && !NEED_ALL.contains(arg) ? withSubcommands(Set.of(arg)) : commandLine();
+            }
+        }
+        return commandLine();
+    }
+
+    private static CommandLine withSubcommands(Set<String> names) {
+        CommandLine line = new CommandLine(new MmanCommand()).setExecutionExceptionHandler(new OneLineErrors());
+        SUBCOMMANDS.forEach((name, make) -> {
+            if (names.contains(name)) {
+                line.addSubcommand(make.get());
+            }
+        });
+        return line;
     }
 
     @Override
@@ -63,7 +100,7 @@ public final class MmanCommand implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"mman " + Mman.VERSION};
+            return new String[] {Main.versionLine()};
         }
     }
 

@@ -118,16 +118,26 @@ final class ResidencyCommand extends BatchCommand {
             throw new UserError(target.file() + ": " + pages + " pages are more than one report can count; "
                     + "give a part with --range");
         }
-        BitSet resident = new BitSet((int) pages);
         if (!Mincore.sees(target.file())) {
-            return new Report(target.file(), target.size(), pages, resident, false);
+            return new Report(target.file(), target.size(), pages, new BitSet(), false);
         }
+        // Gathered as words, and copied a word at a time when a window starts on a word (a window of
+        // 64 pages or a multiple does): a cold JVM is slow at anything done once per page.
+        long[] words = new long[(int) ((pages + 63) / 64)];
         FileWindows.forEach(target.file(), target.offset(), target.offset() + target.length(), window, null,
                 (map, offset) -> {
                     BitSet part = map.residency();
                     int first = (int) ((offset - target.offset()) / page);
-                    part.stream().forEach(bit -> resident.set(first + bit));
+                    if (first % 64 == 0) {
+                        long[] partWords = part.toLongArray();
+                        System.arraycopy(partWords, 0, words, first / 64, partWords.length);
+                    } else {
+                        for (int bit = part.nextSetBit(0); bit >= 0; bit = part.nextSetBit(bit + 1)) {
+                            words[(first + bit) >>> 6] |= 1L << (first + bit);
+                        }
+                    }
                 });
+        BitSet resident = BitSet.valueOf(words);
         return new Report(target.file(), target.size(), pages, resident, true);
     }
 

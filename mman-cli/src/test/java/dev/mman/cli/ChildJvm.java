@@ -41,7 +41,7 @@ final class ChildJvm {
             command.add("-cp");
             command.add(System.getProperty("java.class.path"));
         }
-        command.add(MmanCommand.class.getName());
+        command.add(Main.class.getName());
         command.addAll(List.of(args));
         return command;
     }
