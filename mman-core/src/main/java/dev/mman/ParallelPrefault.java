@@ -40,9 +40,10 @@ final class ParallelPrefault {
      */
     static int threads(long size, long pageSize, int requested) {
         long pages = Math.max(1, (size + pageSize - 1) / pageSize);
+        long bySize = size / BYTES_PER_THREAD;
+        // availableProcessors() is a system call (sched_getaffinity): not asked when the size alone decides
         long wanted = requested != MappingTraits.AUTOMATIC ? requested
-                : Math.min(Math.min(Runtime.getRuntime().availableProcessors(), MOST_AUTOMATIC),
-                        size / BYTES_PER_THREAD);
+                : bySize <= 1 ? 1 : Math.min(Math.min(Runtime.getRuntime().availableProcessors(), MOST_AUTOMATIC), bySize);
         return (int) Math.max(1, Math.min(wanted, pages));
     }
 

@@ -3,6 +3,7 @@ package dev.mman.cli;
 import dev.mman.MMapException;
 import dev.mman.Mman;
 import java.io.PrintWriter;
+import java.util.function.Supplier;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
@@ -92,10 +93,10 @@ abstract class BatchCommand implements Callable<Integer> {
         return spec.commandLine().getOut();
     }
 
-    /** Prints one line for a file unless {@code --quiet}. */
-    void line(String text) {
+    /** Prints one line for a file unless {@code --quiet}, which then does not even build it. */
+    void line(Supplier<String> text) {
         if (!quiet) {
-            out().println(text);
+            out().println(text.get());
             out().flush();
         }
     }

@@ -20,7 +20,7 @@ final class EvictCommand extends BatchCommand {
         if (!left.known()) {
             problem(target.file() + ": evicted, but cannot tell what is left: " + Mincore.BLIND);
         } else {
-            line("evicted " + target.file() + ": " + Sizes.human(target.length()) + ", " + left.resident() + "/"
+            line(() -> "evicted " + target.file() + ": " + Sizes.human(target.length()) + ", " + left.resident() + "/"
                     + left.pages() + " pages still resident");
         }
         return left;

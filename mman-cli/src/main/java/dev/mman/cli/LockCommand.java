@@ -89,7 +89,7 @@ final class LockCommand extends BatchCommand {
         if (held.isEmpty()) {
             return;
         }
-        line("locked " + Sizes.human(asked) + " (" + asked + " bytes); " + (seconds == null
+        line(() -> "locked " + Sizes.human(asked) + " (" + asked + " bytes); " + (seconds == null
                 ? "holding until interrupted (Ctrl-C)" : "holding for " + seconds + " s"));
         hold();
     }

@@ -30,6 +30,12 @@ final class TouchCommand extends BatchCommand {
                     (map, offset) -> load(map));
         }
         Pages pages = ResidencyCommand.count(target, window);
+        line(() -> touched(target, pages, data));
+        return pages;
+    }
+
+    /** The line for a touched file: its residency now, the holes skipped, and why pages did not stay. */
+    private static String touched(Targets.Target target, Pages pages, long data) {
         long dataPages = pages(data);
         String line = "touched " + target.file() + ": " + Sizes.human(target.length()) + ", "
                 + (pages.known() ? pages.resident() + "/" + pages.pages() + " pages resident"
@@ -40,8 +46,7 @@ final class TouchCommand extends BatchCommand {
         if (pages.known() && pages.resident() < dataPages) {
             line += "; " + shortfall(data);
         }
-        line(line);
-        return pages;
+        return line;
     }
 
     /** Why pages did not stay: the file is larger than the machine's memory, or memory is short now. */
