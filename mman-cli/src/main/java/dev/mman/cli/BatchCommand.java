@@ -28,8 +28,18 @@ abstract class BatchCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** The pages of one file's range and how many of them are resident; {@code known} is false when mincore is blind. */
-    record Pages(long pages, long resident, boolean known) {}
+    /**
+     * The pages of one file's range and how many of them are resident; {@code known} is false when
+     * mincore is blind. {@code workedBytes} is what the command moved, when it skipped some of the
+     * range (the holes of a sparse file), or -1 for all of it.
+     */
+    record Pages(long pages, long resident, boolean known, long workedBytes) {
+
+        /** The pages of a range the command worked on whole. */
+        Pages(long pages, long resident, boolean known) {
+            this(pages, resident, known, -1);
+        }
+    }
 
     private int failures;
 

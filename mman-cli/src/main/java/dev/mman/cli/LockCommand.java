@@ -3,6 +3,7 @@ package dev.mman.cli;
 import dev.mman.MMapException;
 import dev.mman.Mman;
 import dev.mman.MemoryMap;
+import dev.mman.PageCache;
 import dev.mman.SystemInfo;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,9 +16,9 @@ import picocli.CommandLine.Option;
 /** {@code mman lock}: locks files into RAM and holds them, like {@code vmtouch -l}. */
 @Command(name = "lock", mixinStandardHelpOptions = true,
         description = {"Lock files into RAM (mlock, like vmtouch -l) and hold them until interrupted (Ctrl-C).",
-            "Locking more than RLIMIT_MEMLOCK needs a higher limit or CAP_IPC_LOCK; locking more than the memory "
-                    + "available (MemAvailable) is refused unless --force. The holes of a sparse file hold no data "
-                    + "and are not locked."})
+            "Locking more than RLIMIT_MEMLOCK needs a higher limit or CAP_IPC_LOCK; locking more data than the "
+                    + "memory available (MemAvailable) is refused unless --force. The holes of a sparse file hold no "
+                    + "data: they are neither locked nor counted."})
 final class LockCommand extends BatchCommand {
 
     private static final int EPERM = 1;
@@ -32,20 +33,45 @@ final class LockCommand extends BatchCommand {
     boolean force;
 
     private final List<MemoryMap> held = new ArrayList<>();
+    private final KernelFiles kernel;
+    /** The bytes of data to lock, holes left out: what the refusal and the summary count. */
     private long asked;
+
+    /** Locks against the running system's memory. */
+    LockCommand() {
+        this(KernelFiles.system());
+    }
+
+    /** Locks against the memory that {@code kernel}'s {@code meminfo} reports (a test's own file). */
+    LockCommand(KernelFiles kernel) {
+        this.kernel = kernel;
+    }
 
     @Override
     void before(Targets.Found found) {
         if (seconds != null && seconds < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--seconds must be 0 or more");
         }
-        asked = found.files().stream().mapToLong(Targets.Target::length).sum();
-        Long available = KernelFiles.system().memInfo("MemAvailable");
+        asked = found.files().stream().mapToLong(LockCommand::dataBytes).sum();
+        Long available = kernel.memInfo("MemAvailable");
         if (!force && available != null && asked > available) {
-            throw new UserError("refusing to lock " + Sizes.human(asked) + " (" + asked + " bytes): only "
+            throw new UserError("refusing to lock " + Sizes.human(asked) + " (" + asked + " bytes) of data: only "
                     + Sizes.human(available) + " (" + available + " bytes) of memory is available (MemAvailable), "
                     + "and locking more drives the machine into the OOM killer; lock less (--range, --max-file-size) "
                     + "or add --force");
+        }
+    }
+
+    /**
+     * The bytes a lock of the target's range would pin: its data, widened to whole pages, since the
+     * holes are not locked. A file that cannot be read counts nothing here; locking it fails on its own line.
+     */
+    private static long dataBytes(Targets.Target target) {
+        try {
+            return FileWindows.dataParts(target.file(), target.offset(), target.offset() + target.length()).stream()
+                    .mapToLong(PageCache.Range::length).sum();
+        } catch (UserError unreadable) {
+            return 0;
         }
     }
 
@@ -67,7 +93,7 @@ final class LockCommand extends BatchCommand {
                         lockedBytes[0] += length;
                     });
         }
-        return new Pages(pages(target.length()), pages(lockedBytes[0]), true);
+        return new Pages(pages(target.length()), pages(lockedBytes[0]), true, lockedBytes[0]);
     }
 
     @Override

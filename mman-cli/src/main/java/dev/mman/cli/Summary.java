@@ -15,6 +15,8 @@ final class Summary {
     private long resident;
     private long unknownPages;
     private long bytes;
+    private long workedPages;
+    private long workedBytes;
 
     Summary(long directories) {
         this.directories = directories;
@@ -24,6 +26,9 @@ final class Summary {
         files++;
         pages += counted.pages();
         bytes += target.length();
+        long worked = counted.workedBytes() < 0 ? target.length() : counted.workedBytes();
+        workedBytes += worked;
+        workedPages += counted.workedBytes() < 0 ? counted.pages() : BatchCommand.pages(worked);
         if (counted.known()) {
             resident += counted.resident();
         } else {
@@ -38,7 +43,8 @@ final class Summary {
     /**
      * The summary text, one fact a line.
      *
-     * @param worked the label for the pages the command worked on ({@code Touched Pages}), or null
+     * @param worked the label for the pages the command worked on ({@code Touched Pages}; holes it
+     *     skipped are not counted), or null
      */
     String text(String worked, long elapsedNanos) {
         long page = Mman.pageSize();
@@ -48,14 +54,14 @@ final class Summary {
         line(text, "Files", Long.toString(files));
         line(text, "Directories", Long.toString(directories));
         if (worked != null) {
-            line(text, worked, pages + " (" + Sizes.human(bytes) + ")");
+            line(text, worked, workedPages + " (" + Sizes.human(workedBytes) + ")");
         }
         line(text, "Resident Pages", resident + "/" + pages + "  " + Sizes.human(resident * page) + "/"
                 + Sizes.human(pages * page) + (known == 0 ? "" : String.format(Locale.ROOT, "  %.1f%%",
                         100.0 * resident / known)) + (unknownPages == 0 ? ""
                                 : "  (" + unknownPages + " pages unknown: mincore cannot see them)"));
         line(text, "Elapsed", String.format(Locale.ROOT, "%.3f s", seconds)
-                + (worked == null ? "" : " (" + Sizes.human((long) (bytes / Math.max(seconds, 1e-9))) + "/s)"));
+                + (worked == null ? "" : " (" + Sizes.human((long) (workedBytes / Math.max(seconds, 1e-9))) + "/s)"));
         return text.toString();
     }
 

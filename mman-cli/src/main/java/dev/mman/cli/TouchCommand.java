@@ -31,7 +31,7 @@ final class TouchCommand extends BatchCommand {
         }
         Pages pages = ResidencyCommand.count(target, window);
         line(() -> touched(target, pages, data));
-        return pages;
+        return new Pages(pages.pages(), pages.resident(), pages.known(), data);
     }
 
     /** The line for a touched file: its residency now, the holes skipped, and why pages did not stay. */

@@ -140,6 +140,8 @@ class BatchOptionsTest {
                 + "skipped"), line);
         long resident = Long.parseLong(line.replaceAll(".*MiB, (\\d+)/.*", "$1"));
         assertTrue(resident >= 1 && resident <= all / 2, line);
+        assertTrue(touched.out().contains("   Touched Pages: 1 (" + Sizes.human(page) + ")"),
+                "the summary counts the page read, not the holes: " + touched.out());
 
         Path hole = files.dir.resolve("hole.bin");
         try (RandomAccessFile raf = new RandomAccessFile(hole.toFile(), "rw")) {

@@ -82,21 +82,48 @@ class LockCommandTest {
                 result.err().lines().toList());
     }
 
+    /** The memory available comes from a meminfo of the test's own, which says 512 KiB. */
     @Test
-    void refusesToLockMoreThanTheMemoryAvailableAndSaysBothFigures() throws IOException {
-        Long available = KernelFiles.system().memInfo("MemAvailable");
-        assertTrue(available != null && available > 0, "Linux 3.14+ has MemAvailable in /proc/meminfo");
-        Path huge = files.dir.resolve("huge.bin");
-        try (java.io.RandomAccessFile sparse = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
-            sparse.setLength(2 * available + (1L << 30)); // a hole: no disk, and refused before any mapping
-        }
-        Cli.Result result = Cli.run("lock", "--seconds", "0", huge.toString());
+    void refusesToLockMoreDataThanTheMemoryAvailableAndSaysBothFigures() throws IOException {
+        Path data = files.evicted("data.bin", SIZE);
+        Cli.Result result = runWithMemoryAvailable(512, "--seconds", "0", data.toString());
         assertEquals(1, result.exitCode(), result.err());
         List<String> lines = result.err().lines().toList();
         assertEquals(1, lines.size(), result.err());
-        assertTrue(lines.getFirst().startsWith("mman lock: refusing to lock "), lines.getFirst());
-        assertTrue(lines.getFirst().contains(" bytes) of memory is available (MemAvailable)"), lines.getFirst());
+        assertTrue(lines.getFirst().startsWith("lock: refusing to lock 1.0 MiB (1048576 bytes) of data: only 512 KiB "
+                + "(524288 bytes) of memory is available (MemAvailable)"), lines.getFirst());
         assertTrue(lines.getFirst().endsWith("or add --force"), lines.getFirst());
+    }
+
+    /** A sparse file far longer than the memory available, with one page of data: only that page counts, and is locked. */
+    @Test
+    void theHolesOfASparseFileDoNotCountTowardTheMemoryAvailable() throws IOException {
+        Path sparse = files.dir.resolve("sparse.bin");
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(sparse.toFile(), "rw")) {
+            file.setLength(64L << 20);
+            file.seek(32L << 20);
+            file.write(1);
+        }
+        long page = dev.mman.Mman.pageSize();
+        Cli.Result result = runWithMemoryAvailable(512, "--seconds", "0", sparse.toString());
+        assertEquals(0, result.exitCode(), result.err());
+        assertTrue(result.out().contains("Locked Pages: 1 ("), result.out());
+        assertTrue(result.out().strip().endsWith("locked " + Sizes.human(page) + " (" + page + " bytes); holding for 0 s"),
+                result.out());
+    }
+
+    /** Runs {@code lock args} as its own command, against a meminfo whose MemAvailable is {@code kib}. */
+    private Cli.Result runWithMemoryAvailable(long kib, String... args) throws IOException {
+        Path proc = Files.createDirectories(files.dir.resolve("proc"));
+        Files.writeString(proc.resolve("meminfo"), "MemTotal:       1048576 kB\nMemAvailable:   " + kib + " kB\n");
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine line = new picocli.CommandLine(new LockCommand(new KernelFiles(proc, files.dir)))
+                .setExecutionExceptionHandler(new MmanCommand.OneLineErrors());
+        line.setOut(new java.io.PrintWriter(out, true));
+        line.setErr(new java.io.PrintWriter(err, true));
+        int code = line.execute(args);
+        return new Cli.Result(code, out.toString(), err.toString());
     }
 
     @Test
