@@ -6,8 +6,7 @@ import java.io.PrintWriter;
 import java.util.function.Supplier;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The shape of every page-cache command: find the files ({@link Targets}), work through each,
@@ -16,17 +15,25 @@ import picocli.CommandLine.Option;
  */
 abstract class BatchCommand implements Callable<Integer> {
 
-    @Mixin
-    Targets targets;
+    final Targets targets = new Targets();
 
-    @Mixin
-    FileWindows.SizeOption window;
+    final FileWindows.SizeOption window = new FileWindows.SizeOption();
 
-    @Option(names = {"-q", "--quiet"}, description = "Print only errors.")
     boolean quiet;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    CommandSpec spec;
+
+    /** This command, with the options every page-cache command shares; each adds its own to it. */
+    CommandSpec declare(String name, String... description) {
+        spec = Declare.command(name, this, description);
+        targets.declareOn(spec);
+        window.declareOn(spec);
+        spec.addOption(Declare.flag(value -> quiet = value, "Print only errors.", "-q", "--quiet"));
+        return spec;
+    }
+
+    /** This command's declaration, for {@link MmanCommand}. */
+    abstract CommandSpec declare();
 
     /**
      * The pages of one file's range and how many of them are resident; {@code known} is false when

@@ -1,14 +1,16 @@
 package dev.mman.cli;
 
 import dev.mman.PageCache;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code mman evict}: drops files from the page cache, like {@code vmtouch -e}. */
-@Command(name = "evict", mixinStandardHelpOptions = true,
-        description = {"Drop files from the page cache (like vmtouch -e): dirty pages are written back, "
-                + "then posix_fadvise(POSIX_FADV_DONTNEED).",
-            "Pages that another process has mapped or locked may stay."})
 final class EvictCommand extends BatchCommand {
+
+    @Override
+    CommandSpec declare() {
+        return declare("evict", "Drop files from the page cache (like vmtouch -e): dirty pages are written back, "
+                + "then posix_fadvise(POSIX_FADV_DONTNEED).", "Pages that another process has mapped or locked may stay.");
+    }
 
     @Override
     Pages process(Targets.Target target, long window) {

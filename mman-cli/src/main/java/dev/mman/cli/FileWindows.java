@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Walks a file in read-only shared mappings of at most one window each, so that a file larger
@@ -18,10 +18,15 @@ final class FileWindows {
 
     /** The picocli option that sets the window, shared by every page-cache command. */
     static final class SizeOption {
-        @Option(names = "--window", paramLabel = "SIZE", defaultValue = "256M", converter = WindowSize.class,
-                description = "Map files in windows of this size (a multiple of the page size; "
-                        + "default ${DEFAULT-VALUE}), never whole.")
-        long bytes;
+        private long bytes;
+
+        /** Adds {@code --window} to {@code spec}. */
+        void declareOn(CommandSpec spec) {
+            spec.addOption(Declare.option(Long.class, () -> bytes, value -> bytes = value, "SIZE",
+                    "Map files in windows of this size (a multiple of the page size; default ${DEFAULT-VALUE}), "
+                            + "never whole.", "--window")
+                    .defaultValue("256M").converters(new WindowSize()).build());
+        }
 
         /**
          * The window size. Every page-cache command needs native calls, and asks for this first, so

@@ -13,8 +13,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code mman info}: what this machine and JVM offer for memory mapping.
@@ -25,16 +24,20 @@ import picocli.CommandLine.Option;
  * calls. In {@code --json} each field has one type: a number stays a number, and unknown is
  * {@code null}.
  */
-@Command(name = "info", mixinStandardHelpOptions = true,
-        description = "Print OS, JDK, page sizes, huge pages, CAP_IPC_LOCK, RLIMIT_MEMLOCK and whether native "
-                + "access is enabled.")
 final class InfoCommand implements Runnable {
 
-    @Option(names = "--json", description = "Print the same facts as one JSON object (unknown values are null).")
     boolean json;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    CommandSpec spec;
+
+    /** This command's declaration, for {@link MmanCommand}. */
+    CommandSpec declare() {
+        spec = Declare.command("info", this, "Print OS, JDK, page sizes, huge pages, CAP_IPC_LOCK, RLIMIT_MEMLOCK "
+                + "and whether native access is enabled.");
+        spec.addOption(Declare.flag(value -> json = value,
+                "Print the same facts as one JSON object (unknown values are null).", "--json"));
+        return spec;
+    }
 
     /**
      * One fact: its JSON name and value, and its line for people.

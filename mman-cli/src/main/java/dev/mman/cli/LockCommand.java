@@ -10,32 +10,35 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code mman lock}: locks files into RAM and holds them, like {@code vmtouch -l}. */
-@Command(name = "lock", mixinStandardHelpOptions = true,
-        description = {"Lock files into RAM (mlock, like vmtouch -l) and hold them until interrupted (Ctrl-C).",
-            "Locking more than RLIMIT_MEMLOCK needs a higher limit or CAP_IPC_LOCK; locking more data than the "
-                    + "memory available (MemAvailable) is refused unless --force. The holes of a sparse file hold no "
-                    + "data: they are neither locked nor counted."})
 final class LockCommand extends BatchCommand {
 
     private static final int EPERM = 1;
     private static final int EAGAIN = 11;
     private static final int ENOMEM = 12;
 
-    @Option(names = "--seconds", paramLabel = "N",
-            description = "Release after N seconds instead of waiting for Ctrl-C.")
     Long seconds;
-
-    @Option(names = "--force", description = "Lock even more than the memory available (the OOM killer may follow).")
     boolean force;
 
     private final List<MemoryMap> held = new ArrayList<>();
     private final KernelFiles kernel;
     /** The bytes of data to lock, holes left out: what the refusal and the summary count. */
     private long asked;
+
+    @Override
+    CommandSpec declare() {
+        CommandSpec spec = declare("lock", "Lock files into RAM (mlock, like vmtouch -l) and hold them until "
+                + "interrupted (Ctrl-C).", "Locking more than RLIMIT_MEMLOCK needs a higher limit or CAP_IPC_LOCK; "
+                + "locking more data than the memory available (MemAvailable) is refused unless --force. The holes "
+                + "of a sparse file hold no data: they are neither locked nor counted.");
+        spec.addOption(Declare.option(Long.class, () -> seconds, value -> seconds = value, "N",
+                "Release after N seconds instead of waiting for Ctrl-C.", "--seconds").build());
+        spec.addOption(Declare.flag(value -> force = value,
+                "Lock even more than the memory available (the OOM killer may follow).", "--force"));
+        return spec;
+    }
 
     /** Locks against the running system's memory. */
     LockCommand() {

@@ -8,32 +8,37 @@ import java.util.Set;
 import java.util.function.Supplier;
 import picocli.AutoComplete;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
 
 /** The {@code mman} command, whose subcommands do the work; {@link Main} runs it. */
-@Command(name = "mman", mixinStandardHelpOptions = true, versionProvider = MmanCommand.Version.class,
-        description = "Memory mapping from the command line: system facts, page-cache tools and a chart gallery.",
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:success", "1:runtime failure, or some file of a batch failed (missing file, no permission, limit reached...)",
-            "2:usage error (unknown option, missing argument)"})
 public final class MmanCommand implements Runnable {
 
     /** Exit code of a failure at run time. */
     static final int FAILURE = 1;
 
-    @CommandLine.Option(names = "--verbose", scope = ScopeType.INHERIT,
-            description = "On an error, print the stack trace too.")
-    boolean verbose;
+    private CommandSpec spec;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    /** The top-level command, with the option every subcommand inherits ({@link OneLineErrors} reads it). */
+    private CommandSpec declare() {
+        spec = Declare.command("mman", this,
+                "Memory mapping from the command line: system facts, page-cache tools and a chart gallery.");
+        spec.addOption(OptionSpec.builder("--verbose").type(boolean.class).scopeType(ScopeType.INHERIT)
+                .description("On an error, print the stack trace too.").build());
+        Map<String, String> codes = new LinkedHashMap<>();
+        codes.put("0", "success");
+        codes.put("1", "runtime failure, or some file of a batch failed (missing file, no permission, limit reached...)");
+        codes.put("2", "usage error (unknown option, missing argument)");
+        spec.usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
+        return spec;
+    }
 
     /**
-     * The subcommands, in the order help lists them, each made only when it is needed: picocli reads
-     * a command's annotations when it is added, and a cold JVM reads them slowly.
+     * The subcommands, in the order help lists them, each declared only when it is needed: even
+     * in code, a model costs a cold JVM a few milliseconds per command.
      */
     private static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
 
@@ -42,14 +47,14 @@ public final class MmanCommand implements Runnable {
 
     private static Map<String, Supplier<Object>> subcommands() {
         Map<String, Supplier<Object>> all = new LinkedHashMap<>();
-        all.put("gallery", GalleryCommand::new);
-        all.put("info", InfoCommand::new);
-        all.put("residency", ResidencyCommand::new);
-        all.put("touch", TouchCommand::new);
-        all.put("evict", EvictCommand::new);
-        all.put("lock", LockCommand::new);
-        all.put("shm", ShmCommand::new);
-        all.put("help", CommandLine.HelpCommand::new);
+        all.put("gallery", () -> new GalleryCommand().declare());
+        all.put("info", () -> new InfoCommand().declare());
+        all.put("residency", () -> new ResidencyCommand().declare());
+        all.put("touch", () -> new TouchCommand().declare());
+        all.put("evict", () -> new EvictCommand().declare());
+        all.put("lock", () -> new LockCommand().declare());
+        all.put("shm", ShmCommand::declare);
+        all.put("help", CommandLine.HelpCommand::new); // picocli's, annotated
         all.put("generate-completion", AutoComplete.GenerateCompletion::new);
         return all;
     }
@@ -81,7 +86,7 @@ public final class MmanCommand implements Runnable {
     }
 
     private static CommandLine withSubcommands(Set<String> names) {
-        CommandLine line = new CommandLine(new MmanCommand()).setExecutionExceptionHandler(new OneLineErrors());
+        CommandLine line = new CommandLine(new MmanCommand().declare()).setExecutionExceptionHandler(new OneLineErrors());
         SUBCOMMANDS.forEach((name, make) -> {
             if (names.contains(name)) {
                 line.addSubcommand(make.get());
@@ -92,8 +97,7 @@ public final class MmanCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is needed");
+        Declare.needsSubcommand(spec, "");
     }
 
     /** Supplies {@code --version} from the library's own version. */

@@ -9,34 +9,36 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code mman residency}: which pages of files are in the page cache, like {@code fincore}. */
-@Command(name = "residency", mixinStandardHelpOptions = true,
-        description = {"Show how much of each file is in the page cache (like fincore or vmtouch -v).",
-            "Map legend: 'O' all pages of that part resident, 'o' some, ' ' none.",
-            "With --output, --bytes, --noheadings or --raw it prints fincore's table instead."})
 final class ResidencyCommand extends BatchCommand {
 
     static final int MAP_WIDTH = 40;
 
-    @Option(names = "--json", description = "Print one JSON object with a record per file.")
     boolean json;
-
-    @Option(names = {"-o", "--output"}, paramLabel = "LIST", split = ",",
-            description = "The table's columns, of RES, PAGES, SIZE, FILE, PERCENT, MAP "
-                    + "(fincore's default: RES,PAGES,SIZE,FILE).")
     List<Column> columns;
-
-    @Option(names = "--bytes", description = "Sizes in bytes in the table, not KiB, MiB... (fincore -b).")
     boolean bytes;
-
-    @Option(names = {"-n", "--noheadings"}, description = "No header line in the table.")
     boolean noHeadings;
-
-    @Option(names = {"-r", "--raw"}, description = "The table's columns separated by one space, not aligned.")
     boolean raw;
+
+    @Override
+    CommandSpec declare() {
+        CommandSpec spec = declare("residency",
+                "Show how much of each file is in the page cache (like fincore or vmtouch -v).",
+                "Map legend: 'O' all pages of that part resident, 'o' some, ' ' none.",
+                "With --output, --bytes, --noheadings or --raw it prints fincore's table instead.");
+        spec.addOption(Declare.flag(value -> json = value, "Print one JSON object with a record per file.", "--json"));
+        spec.addOption(Declare.listOption(Column.class, () -> columns, value -> columns = value, "LIST",
+                "The table's columns, of RES, PAGES, SIZE, FILE, PERCENT, MAP (fincore's default: RES,PAGES,SIZE,FILE).",
+                "-o", "--output").splitRegex(",").build());
+        spec.addOption(Declare.flag(value -> bytes = value, "Sizes in bytes in the table, not KiB, MiB... (fincore -b).",
+                "--bytes"));
+        spec.addOption(Declare.flag(value -> noHeadings = value, "No header line in the table.", "-n", "--noheadings"));
+        spec.addOption(Declare.flag(value -> raw = value, "The table's columns separated by one space, not aligned.",
+                "-r", "--raw"));
+        return spec;
+    }
 
     /** The table's columns, as fincore names them, and two of mman's. */
     enum Column { RES, PAGES, SIZE, FILE, PERCENT, MAP }

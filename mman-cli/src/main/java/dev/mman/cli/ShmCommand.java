@@ -13,34 +13,42 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code mman shm}: POSIX shared memory as an operator sees it, the {@code ipcs}/{@code ipcrm}
  * that POSIX shared memory never had. Built on {@link SharedMemory#list()} and
  * {@link SharedMemory#removeUnused}, so it sees what they see (Linux only).
  */
-@Command(name = "shm", mixinStandardHelpOptions = true,
-        description = "List and remove named POSIX shared-memory objects (/dev/shm on Linux).",
-        subcommands = {ShmCommand.ListObjects.class, ShmCommand.Clean.class, ShmCommand.Remove.class})
 final class ShmCommand implements Runnable {
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    private CommandSpec spec;
+
+    /** This command and its three subcommands, for {@link MmanCommand}. */
+    static CommandSpec declare() {
+        ShmCommand shm = new ShmCommand();
+        shm.spec = Declare.command("shm", shm, "List and remove named POSIX shared-memory objects (/dev/shm on Linux).");
+        shm.spec.addSubcommand("list", new ListObjects().declare());
+        shm.spec.addSubcommand("clean", new Clean().declare());
+        shm.spec.addSubcommand("rm", new Remove().declare());
+        return shm.spec;
+    }
 
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is needed: list, clean or rm");
+        Declare.needsSubcommand(spec, ": list, clean or rm");
     }
 
     /** Options that choose objects by name. */
     static final class NameFilter {
-        @Option(names = "--match", paramLabel = "GLOB",
-                description = "Only objects whose name (without the leading slash) matches GLOB, such as 'myapp-*'.")
-        String glob;
+        private String glob;
+
+        /** Adds {@code --match} to {@code spec}. */
+        void declareOn(CommandSpec spec) {
+            spec.addOption(Declare.option(String.class, () -> glob, value -> glob = value, "GLOB",
+                    "Only objects whose name (without the leading slash) matches GLOB, such as 'myapp-*'.", "--match")
+                    .build());
+        }
 
         boolean accepts(SharedMemoryInfo info) {
             if (glob == null) {
@@ -52,17 +60,18 @@ final class ShmCommand implements Runnable {
     }
 
     /** {@code mman shm list}. */
-    @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "Show each object: name, size, mode, owner, age and the processes that map or hold it.")
     static final class ListObjects implements Callable<Integer> {
-        @CommandLine.Mixin
-        NameFilter filter;
+        private final NameFilter filter = new NameFilter();
+        private boolean json;
+        private CommandSpec spec;
 
-        @Option(names = "--json", description = "One JSON object with a record per object.")
-        boolean json;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+        CommandSpec declare() {
+            spec = Declare.command("list", this,
+                    "Show each object: name, size, mode, owner, age and the processes that map or hold it.");
+            filter.declareOn(spec);
+            spec.addOption(Declare.flag(value -> json = value, "One JSON object with a record per object.", "--json"));
+            return spec;
+        }
 
         @Override
         public Integer call() {
@@ -95,23 +104,23 @@ final class ShmCommand implements Runnable {
     }
 
     /** {@code mman shm clean}. */
-    @Command(name = "clean", mixinStandardHelpOptions = true,
-            description = {"Remove the names of objects that no process maps or holds (see the library's "
-                    + "SharedMemory.removeUnused).",
-                "An object that a process this user cannot inspect might use is kept."})
     static final class Clean implements Callable<Integer> {
-        @CommandLine.Mixin
-        NameFilter filter;
+        private final NameFilter filter = new NameFilter();
+        private Duration olderThan;
+        private boolean dryRun;
+        private CommandSpec spec;
 
-        @Option(names = "--older-than", paramLabel = "AGE", converter = Ages.class, defaultValue = "0s",
-                description = "Only objects at least this old (last sized): 30s, 10m, 2h, 1d.")
-        Duration olderThan;
-
-        @Option(names = {"-n", "--dry-run"}, description = "Only show what would be removed.")
-        boolean dryRun;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+        CommandSpec declare() {
+            spec = Declare.command("clean", this, "Remove the names of objects that no process maps or holds (see "
+                    + "the library's SharedMemory.removeUnused).",
+                    "An object that a process this user cannot inspect might use is kept.");
+            filter.declareOn(spec);
+            spec.addOption(Declare.option(Duration.class, () -> olderThan, value -> olderThan = value, "AGE",
+                    "Only objects at least this old (last sized): 30s, 10m, 2h, 1d.", "--older-than")
+                    .converters(new Ages()).defaultValue("0s").build());
+            spec.addOption(Declare.flag(value -> dryRun = value, "Only show what would be removed.", "-n", "--dry-run"));
+            return spec;
+        }
 
         @Override
         public Integer call() {
@@ -138,14 +147,16 @@ final class ShmCommand implements Runnable {
     }
 
     /** {@code mman shm rm NAME}. */
-    @Command(name = "rm", mixinStandardHelpOptions = true,
-            description = "Remove one object's name; processes that map it keep their memory.")
     static final class Remove implements Callable<Integer> {
-        @Parameters(paramLabel = "NAME", arity = "1..*", description = "Names, with or without the leading slash.")
-        List<String> names;
+        private List<String> names;
+        private CommandSpec spec;
 
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+        CommandSpec declare() {
+            spec = Declare.command("rm", this, "Remove one object's name; processes that map it keep their memory.");
+            spec.addPositional(Declare.positionals(String.class, () -> names, value -> names = value, "NAME", "1..*",
+                    "Names, with or without the leading slash."));
+            return spec;
+        }
 
         @Override
         public Integer call() {

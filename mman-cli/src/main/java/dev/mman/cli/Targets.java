@@ -22,8 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The files a page-cache command works on, chosen as vmtouch chooses them: named files, the
@@ -36,35 +35,37 @@ import picocli.CommandLine.Parameters;
  */
 final class Targets {
 
-    @Parameters(paramLabel = "PATH", arity = "0..*", description = "Files or directories (walked recursively).")
     List<Path> paths = new ArrayList<>();
-
-    @Option(names = {"-b", "--batch"}, paramLabel = "LIST",
-            description = "Also read paths from LIST, one a line ('-' for standard input), as vmtouch -b.")
     Path batch;
-
-    @Option(names = {"-0", "--null"}, description = "The --batch list separates paths with NUL bytes (find -print0).")
     boolean nulSeparated;
-
-    @Option(names = {"-f", "--follow-symlinks"}, description = "Follow symbolic links met inside directories.")
     boolean followLinks;
-
-    @Option(names = {"-I", "--include"}, paramLabel = "GLOB",
-            description = "Only files whose name matches GLOB (repeatable; for example '*.db').")
     List<String> includes = new ArrayList<>();
-
-    @Option(names = {"-i", "--ignore"}, paramLabel = "GLOB",
-            description = "Skip files and directories whose name matches GLOB (repeatable).")
     List<String> ignores = new ArrayList<>();
-
-    @Option(names = {"-m", "--max-file-size"}, paramLabel = "SIZE", converter = SizeConverter.class,
-            description = "Skip files larger than SIZE (for example 500M).")
     Long maxSize;
-
-    @Option(names = {"-p", "--range"}, paramLabel = "RANGE", converter = FileRange.Converter.class,
-            description = "Only this part of each file: FROM-TO, FROM- or -TO in bytes with K, M, G "
-                    + "(for example 4K-1M), as vmtouch -p.")
     FileRange range;
+
+    /** Adds the options that choose the files to {@code spec}, bound to this object's fields. */
+    void declareOn(CommandSpec spec) {
+        spec.addPositional(Declare.positionals(Path.class, () -> paths, value -> paths = value, "PATH", "0..*",
+                "Files or directories (walked recursively)."));
+        spec.addOption(Declare.option(Path.class, () -> batch, value -> batch = value, "LIST",
+                "Also read paths from LIST, one a line ('-' for standard input), as vmtouch -b.", "-b", "--batch").build());
+        spec.addOption(Declare.flag(value -> nulSeparated = value,
+                "The --batch list separates paths with NUL bytes (find -print0).", "-0", "--null"));
+        spec.addOption(Declare.flag(value -> followLinks = value,
+                "Follow symbolic links met inside directories.", "-f", "--follow-symlinks"));
+        spec.addOption(Declare.listOption(String.class, () -> includes, value -> includes = value, "GLOB",
+                "Only files whose name matches GLOB (repeatable; for example '*.db').", "-I", "--include").build());
+        spec.addOption(Declare.listOption(String.class, () -> ignores, value -> ignores = value, "GLOB",
+                "Skip files and directories whose name matches GLOB (repeatable).", "-i", "--ignore").build());
+        spec.addOption(Declare.option(Long.class, () -> maxSize, value -> maxSize = value, "SIZE",
+                "Skip files larger than SIZE (for example 500M).", "-m", "--max-file-size")
+                .converters(new SizeConverter()).build());
+        spec.addOption(Declare.option(FileRange.class, () -> range, value -> range = value, "RANGE",
+                "Only this part of each file: FROM-TO, FROM- or -TO in bytes with K, M, G (for example 4K-1M), "
+                        + "as vmtouch -p.", "-p", "--range")
+                .converters(new FileRange.Converter()).build());
+    }
 
     /** One regular file to work on, with the part of it that the command covers. */
     record Target(Path file, long size, long offset, long length) {}

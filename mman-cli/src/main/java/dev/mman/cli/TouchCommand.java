@@ -5,15 +5,17 @@ import dev.mman.MMapException;
 import dev.mman.MemoryMap;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code mman touch}: loads files into the page cache, like {@code vmtouch -t}. */
-@Command(name = "touch", mixinStandardHelpOptions = true,
-        description = {"Load files into the page cache (like vmtouch -t), window by window, skipping the holes of "
-                + "sparse files.",
-            "The pages resident are counted after the whole file was read, so a file larger than the memory "
-                    + "shows what stayed."})
 final class TouchCommand extends BatchCommand {
+
+    @Override
+    CommandSpec declare() {
+        return declare("touch", "Load files into the page cache (like vmtouch -t), window by window, skipping the "
+                + "holes of sparse files.", "The pages resident are counted after the whole file was read, so a file "
+                + "larger than the memory shows what stayed.");
+    }
 
     /** What Linux before 5.14 answers to MADV_POPULATE_READ; macOS has no such advice, and mman reads there. */
     private static final int EINVAL = 22;

@@ -118,7 +118,7 @@ class LockCommandTest {
         Files.writeString(proc.resolve("meminfo"), "MemTotal:       1048576 kB\nMemAvailable:   " + kib + " kB\n");
         java.io.StringWriter out = new java.io.StringWriter();
         java.io.StringWriter err = new java.io.StringWriter();
-        picocli.CommandLine line = new picocli.CommandLine(new LockCommand(new KernelFiles(proc, files.dir)))
+        picocli.CommandLine line = new picocli.CommandLine(new LockCommand(new KernelFiles(proc, files.dir)).declare())
                 .setExecutionExceptionHandler(new MmanCommand.OneLineErrors());
         line.setOut(new java.io.PrintWriter(out, true));
         line.setErr(new java.io.PrintWriter(err, true));

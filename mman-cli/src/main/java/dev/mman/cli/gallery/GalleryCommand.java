@@ -11,22 +11,30 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import dev.mman.cli.Declare;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code mman gallery}: the seed's examples, run, and four charts of what mman does. */
-@Command(name = "gallery", mixinStandardHelpOptions = true,
-        description = {"Run the Basic, Medium and Advanced examples and write four PNG charts: the Medium byte "
-                + "layout, the Advanced copy throughput, mapping cost against size, and page-cache residency "
-                + "under advice."})
 public final class GalleryCommand implements Callable<Integer> {
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "gallery",
-            description = "Folder for the PNG files (default: ${DEFAULT-VALUE} under the working directory).")
-    Path out;
+    private Path out;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    private CommandSpec spec;
+
+    /**
+     * This command's declaration, for the {@code mman} command.
+     *
+     * @return the command, bound to this object
+     */
+    public CommandSpec declare() {
+        spec = Declare.command("gallery", this, "Run the Basic, Medium and Advanced examples and write four PNG "
+                + "charts: the Medium byte layout, the Advanced copy throughput, mapping cost against size, and "
+                + "page-cache residency under advice.");
+        spec.addOption(Declare.option(Path.class, () -> out, value -> out = value, "DIR",
+                "Folder for the PNG files (default: ${DEFAULT-VALUE} under the working directory).", "--out")
+                .defaultValue("gallery").build());
+        return spec;
+    }
 
     @Override
     public Integer call() throws IOException {
