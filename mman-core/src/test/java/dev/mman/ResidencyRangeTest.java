@@ -3,8 +3,11 @@ package dev.mman;
 import static dev.mman.Mman.MAP_SHARED;
 import static dev.mman.Mman.PROT_READ;
 import static dev.mman.Rejections.assertRejected;
+import static dev.mman.testing.Caught.assertReturned;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.mman.testing.ChildJvm;
+import dev.mman.testing.ChildResult;
 import dev.mman.testing.NativeOnly;
 import dev.mman.testing.TestBackend;
 import java.io.IOException;
@@ -56,6 +59,24 @@ class ResidencyRangeTest {
             BitSet tail = m.residency((Residency.PAGES_PER_CALL - 1) * page, 71 * page);
             assertEquals(expected.get((int) Residency.PAGES_PER_CALL - 1, (int) pages), tail);
         }
+    }
+
+    /**
+     * 2^28 pages (1 TiB) of address space with one page resident: one bit per page would be 32 MiB
+     * of words, more than the child's 16 MiB heap; the answer costs what its one bit needs.
+     */
+    @Test
+    @NativeOnly("residency (mincore)")
+    void aSparseAnswerCostsTheHeapItsBitsNotItsRange(@TempDir Path dir) {
+        if (TestBackend.current() != Backend.NATIVE) {
+            try (MemoryMap m = MemoryMap.createAnonymous(Mman.pageSize())) {
+                m.residency(); // the child maps with NATIVE; here the backend's refusal is what NativeOnly checks
+            }
+        }
+        ChildResult child = ChildJvm.in(dir).withOptions("-Xmx16m").run(SparseResidencyChild.class, String.valueOf(1L << 28))
+                .assertCleanExit();
+        assertReturned(child, "residency");
+        assertEquals("RESIDENT 1", child.line("RESIDENT "));
     }
 
     @Test
