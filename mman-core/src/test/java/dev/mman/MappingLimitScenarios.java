@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The child-JVM side of {@link MappingLimitTest}, run with a lowered {@link MappingBudget#LIMIT_PROPERTY}.
@@ -96,7 +97,7 @@ public final class MappingLimitScenarios {
             held.remove(held.size() - 1).close();
         }
         long base = MappingBudget.live();
-        java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
+        AtomicLong refused = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < 9; t++) {
             boolean drops = t == 0;
@@ -119,7 +120,7 @@ public final class MappingLimitScenarios {
         }
         System.out.println("REFUSED " + refused.get());
         Placeholders.drain();
-        for (int round = 0; round < 50 && MappingBudget.live() > base; round++) {
+        for (int round = 0; round < 250 && MappingBudget.live() > base; round++) {
             System.gc(); // the dropped ones go through their cleaners
             Thread.sleep(20);
             Placeholders.drain();
