@@ -1,5 +1,6 @@
 package dev.mman;
 
+import java.util.Arrays;
 import java.util.BitSet;
 
 /**
@@ -21,14 +22,44 @@ final class Residency {
         long pageSize = region.pageSize();
         // Built a word at a time, which a cold JVM (mman's CLI) runs far faster than BitSet.set per
         // page. A call's first page is a multiple of PAGES_PER_CALL, so of 64 too.
-        long[] words = new long[Math.toIntExact((pages(length, pageSize) + 63) / 64)];
+        Words words = new Words(Math.toIntExact((pages(length, pageSize) + 63) / 64));
         scan(region, offset, length, (page, vector) -> {
+            int last = vector.length - 1;
+            while (last >= 0 && (vector[last] & 1) == 0) {
+                last--;
+            }
+            if (last < 0) {
+                return;
+            }
             int base = (int) (page >>> 6);
-            for (int i = 0; i < vector.length; i++) {
-                words[base + (i >>> 6)] |= (long) (vector[i] & 1) << i;
+            long[] w = words.reaching(base + (last >>> 6) + 1);
+            for (int i = 0; i <= last; i++) {
+                w[base + (i >>> 6)] |= (long) (vector[i] & 1) << i;
             }
         }, pageSize);
-        return BitSet.valueOf(words);
+        return BitSet.valueOf(words.array);
+    }
+
+    /**
+     * The words of an answer, grown only as far as its last resident page, as a {@link BitSet}
+     * grows: a sparse range of billions of pages would otherwise take hundreds of megabytes of
+     * heap for an answer of a few bits.
+     */
+    private static final class Words {
+        private final int most;
+        long[] array = new long[0];
+
+        Words(int most) {
+            this.most = most;
+        }
+
+        /** The words, at least {@code length} of them, doubled when they grow so that growing costs little. */
+        long[] reaching(int length) {
+            if (length > array.length) {
+                array = Arrays.copyOf(array, Math.min(most, Math.max(length, 2 * array.length)));
+            }
+            return array;
+        }
     }
 
     /** How many pages of {@code [offset, offset + length)} are resident. */

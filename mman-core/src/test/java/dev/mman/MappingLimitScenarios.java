@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The child-JVM side of {@link MappingLimitTest}, run with a lowered {@link MappingBudget#LIMIT_PROPERTY}.
@@ -39,6 +40,7 @@ public final class MappingLimitScenarios {
             case "drop-untouched" -> drop(false);
             case "drop-iterators" -> dropIterators(Path.of(args[1]));
             case "views-outlive-map" -> viewsOutliveMap();
+            case "close-storm" -> closeStorm();
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -74,6 +76,59 @@ public final class MappingLimitScenarios {
             }
         });
         System.out.println("RECLAIMED " + (MappingBudget.reclaimedSoFar() > 0));
+    }
+
+    /**
+     * Close to the limit, many threads map, touch and close at once while another drops touched
+     * mappings unclosed: every close leaves a placeholder, so the closers drain at
+     * {@link Placeholders#MOST_WAITING}, the budget drains under its lock before refusing, the
+     * cleaner queues and drains, and the reaper drains its batches, all against each other.
+     */
+    private static void closeStorm() throws Exception {
+        List<MemoryMap> held = new ArrayList<>();
+        try {
+            while (held.size() < MOST) {
+                held.add(map());
+            }
+        } catch (MMapAllocationException atTheLine) {
+            // the room left is what the storm fights over
+        }
+        for (int i = 0; i < 2 * Placeholders.MOST_WAITING; i++) {
+            held.remove(held.size() - 1).close();
+        }
+        long base = MappingBudget.live();
+        AtomicLong refused = new AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 9; t++) {
+            boolean drops = t == 0;
+            threads.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 400; i++) {
+                    try {
+                        MemoryMap m = map();
+                        m.asSegment().set(JAVA_LONG, 0, i); // a view arena: closing it leaves a placeholder
+                        if (!drops) {
+                            m.close();
+                        }
+                    } catch (MMapAllocationException full) {
+                        refused.incrementAndGet();
+                    }
+                }
+            }));
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        System.out.println("REFUSED " + refused.get());
+        Placeholders.drain();
+        for (int round = 0; round < 250 && MappingBudget.live() > base; round++) {
+            System.gc(); // the dropped ones go through their cleaners
+            Thread.sleep(20);
+            Placeholders.drain();
+        }
+        System.out.println("BACK " + (MappingBudget.live() <= base));
+        held.forEach(MemoryMap::close);
+        Placeholders.drain();
+        System.out.println("LIVE " + MappingBudget.live());
     }
 
     /** Drops record iterators after their first record, each holding a mapped window. */

@@ -72,6 +72,14 @@ class MappingLimitTest {
         assertEquals("VIEW 42 43", scenario("views-outlive-map").line("VIEW "));
     }
 
+    /** Nine threads at the line at once, closing, dropping and draining against the reaper: none may hang. */
+    @Test
+    void closersAtTheLimitDrainAgainstTheReaperWithoutHanging() {
+        ChildResult child = scenario("close-storm");
+        assertEquals("BACK true", child.line("BACK "), child.stdout());
+        assertEquals("LIVE 0", child.line("LIVE "));
+    }
+
     @Test
     void theLinuxLimitAndCountAreRead() throws IOException {
         Platform platform = Platform.current();

@@ -3,8 +3,11 @@ package dev.mman;
 import static dev.mman.Mman.MAP_SHARED;
 import static dev.mman.Mman.PROT_READ;
 import static dev.mman.Rejections.assertRejected;
+import static dev.mman.testing.Caught.assertReturned;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.mman.testing.ChildJvm;
+import dev.mman.testing.ChildResult;
 import dev.mman.testing.NativeOnly;
 import dev.mman.testing.TestBackend;
 import java.io.IOException;
@@ -56,6 +59,61 @@ class ResidencyRangeTest {
             BitSet tail = m.residency((Residency.PAGES_PER_CALL - 1) * page, 71 * page);
             assertEquals(expected.get((int) Residency.PAGES_PER_CALL - 1, (int) pages), tail);
         }
+    }
+
+    /**
+     * Ranges that start on and off a 64-page word and a system call's worth, whose lengths end on
+     * and off them too, over three calls' worth with the middle one empty: each answer is the
+     * matching part of the whole one.
+     */
+    @Test
+    @NativeOnly("residency (mincore)")
+    void everyRangeEdgeAgreesWithTheWholeAnswer() {
+        if (TestBackend.current() != Backend.NATIVE) {
+            try (MemoryMap m = MemoryMap.createAnonymous(Mman.pageSize())) {
+                m.residency(); // three calls' worth is more than NIO maps; the backend's refusal is what NativeOnly checks
+            }
+        }
+        long page = Mman.pageSize();
+        long call = Residency.PAGES_PER_CALL;
+        long pages = 2 * call + 130;
+        try (MemoryMap m = MemoryMap.createAnonymous(pages * page)) { // address space only, until written
+            BitSet all = new BitSet();
+            for (long at : new long[] {0, 1, 62, 63, 64, 65, 127, 128, call - 65, call - 64, call - 1, 2 * call,
+                    2 * call + 1, 2 * call + 63, 2 * call + 64, pages - 2, pages - 1}) {
+                m.write(new byte[] {1}, at * page);
+                all.set((int) at);
+            }
+            assertEquals(all, m.residency());
+            for (long first : new long[] {0, 1, 3, 63, 64, 65, call - 1, call, call + 1, 2 * call - 1, 2 * call + 1}) {
+                for (long length : new long[] {1, page - 1, page, page + 1, 63 * page, 64 * page, 65 * page + 7,
+                        call * page, call * page + 1, (call + 1) * page - 1, (2 * call + 3) * page + 5}) {
+                    if (first * page + length <= pages * page) {
+                        long n = Residency.pages(length, page);
+                        assertEquals(all.get((int) first, (int) (first + n)), m.residency(first * page, length),
+                                "from page " + first + ", " + length + " bytes");
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * 2^28 pages (1 TiB) of address space with one page resident: one bit per page would be 32 MiB
+     * of words, more than the child's 16 MiB heap; the answer costs what its one bit needs.
+     */
+    @Test
+    @NativeOnly("residency (mincore)")
+    void aSparseAnswerCostsTheHeapItsBitsNotItsRange(@TempDir Path dir) {
+        if (TestBackend.current() != Backend.NATIVE) {
+            try (MemoryMap m = MemoryMap.createAnonymous(Mman.pageSize())) {
+                m.residency(); // the child maps with NATIVE; here the backend's refusal is what NativeOnly checks
+            }
+        }
+        ChildResult child = ChildJvm.in(dir).withOptions("-Xmx16m").run(SparseResidencyChild.class, String.valueOf(1L << 28))
+                .assertCleanExit();
+        assertReturned(child, "residency");
+        assertEquals("RESIDENT 1", child.line("RESIDENT "));
     }
 
     @Test

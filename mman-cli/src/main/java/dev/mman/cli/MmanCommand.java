@@ -70,17 +70,18 @@ public final class MmanCommand implements Runnable {
 
     /**
      * The configured command line for {@code args}: only the subcommand they name, when they name
-     * one that needs no other (the top-level options take no value, so it is the first word that is
-     * not an option); otherwise every subcommand, so that usage, errors and suggestions are whole.
+     * one that needs no other and nothing before it but one {@code --verbose}; otherwise every
+     * subcommand, so that usage, errors and suggestions are whole. Any other word before the name
+     * ({@code -h}, an unknown or misspelt option, {@code --}, an {@code @file}) can make picocli print
+     * the top-level usage, which lists every subcommand.
      *
      * @param args the command line
      * @return a new command line
      */
     static CommandLine commandLine(String[] args) {
-        for (String arg : args) {
-            if (!arg.startsWith("-")) {
-                return SUBCOMMANDS.containsKey(arg) && !NEED_ALL.contains(arg) ? withSubcommands(Set.of(arg)) : commandLine();
-            }
+        int at = args.length > 0 && args[0].equals("--verbose") ? 1 : 0; // twice is an error, with the usage
+        if (at < args.length && SUBCOMMANDS.containsKey(args[at]) && !NEED_ALL.contains(args[at])) {
+            return withSubcommands(Set.of(args[at]));
         }
         return commandLine();
     }
