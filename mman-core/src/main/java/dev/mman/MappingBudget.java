@@ -137,7 +137,10 @@ final class MappingBudget {
      */
     private static boolean reclaim(Platform platform, Limits l) {
         synchronized (MappingBudget.class) {
-            if (Placeholders.drain() > 0 && count(platform, LIVE.get()) < l.usable()) {
+            // A drain also waits for the batch the reaper is unmapping, which may have made the room
+            // even when this drain found nothing left to take: so the count is read again either way.
+            Placeholders.drain();
+            if (count(platform, LIVE.get()) < l.usable()) {
                 return true; // closed mappings waiting as placeholders were enough
             }
             for (int round = 0; round < RECLAIM_ROUNDS; round++) {
