@@ -28,7 +28,7 @@ final class Summary {
         bytes += target.length();
         long worked = counted.workedBytes() < 0 ? target.length() : counted.workedBytes();
         workedBytes += worked;
-        workedPages += counted.workedBytes() < 0 ? counted.pages() : BatchCommand.pages(worked);
+        workedPages += BatchCommand.pages(worked);
         if (counted.known()) {
             resident += counted.resident();
         } else {
